@@ -1,0 +1,1 @@
+"""qifu (企服): enterprise service commissioners and work resumption."""

@@ -1,0 +1,144 @@
+"""The REST API under /api/v1/: one NinjaAPI, routers from each domain app, one error format.
+
+Authentication: the browser session (with CSRF) or ``Authorization: Bearer <token>``.
+Errors are JSON: {"detail": "...", "errors": {"field": ["message", ...]}} with 400, 401, 403, 404 or 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from qifu.core.errors import Conflict
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer <token> (tokens are issued on the profile page or in the admin)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from qifu.organisations.models import ApiToken
+
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's Django session; unsafe methods need the CSRF token (checked only when signed in,
+    so that an anonymous request gets 401, not a CSRF error)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if key is not None and user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="qifu API",
+    version="1",
+    description="企服 qifu: enterprises, commissioners, organisation and (later) the problem ledger.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None) -> HttpResponse:
+    body: dict[str, Any] = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "invalid"))
+    return _error(request, 400, "Invalid input", errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in DjangoValidationError(msgs).messages] for field, msgs in exc.error_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    return _error(request, 400, "Invalid input", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Authentication required")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "Not allowed")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found")
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    body: dict[str, Any] = {"detail": exc.message}
+    if exc.current_version is not None:
+        body["current_version"] = exc.current_version
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.get("/health", auth=None, tags=["system"], summary="Liveness of the API (same as /healthz)")
+def api_health(request: HttpRequest) -> HttpResponse:
+    from qifu.core import health
+
+    healthy, body = health.status()
+    return api.create_response(request, body, status=200 if healthy else 503)
+
+
+from qifu.enterprises.api import router as enterprises_router  # noqa: E402
+from qifu.organisations.api import router as organisations_router  # noqa: E402
+
+api.add_router("/", organisations_router)
+api.add_router("/enterprises", enterprises_router)

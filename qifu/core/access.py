@@ -1,0 +1,319 @@
+"""Who may see and do what: the one place that decides, for every model and action.
+
+Every page, API endpoint, export and service starts from ``restrict(queryset, user, action)``
+(or ``Model.objects.restrict(user, action)``). A model without a rule here is invisible to
+everyone: deny by default. "Missing" and "not allowed to see" both raise ``NotFound`` (404);
+"may see but not do" raises ``PermissionDenied`` (403).
+
+Scopes (issue 2):
+- administrator, leadership: everything;
+- enterprise contact: their own enterprise;
+- commissioner: the enterprises actively assigned to them; a work team member also sees the
+  enterprises served by the commissioners of their team;
+- command center staff and economic bureau staff: the enterprises of their unit's region;
+- task force and department staff: what is routed to their unit (the ledger adds those rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from qifu.organisations.choices import RegionLevel, Role, UnitKind
+
+VIEW = "view"
+CHANGE = "change"
+ADD = "add"
+DELETE = "delete"
+ASSIGN = "assign"  # assign a commissioner to an enterprise
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+class NotFound(Http404):
+    """The object does not exist or the user may not see it (deliberately indistinguishable)."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int | None
+    unit_kind: str | None
+    region_code: str | None
+    region_level: int | None
+
+    @property
+    def region_prefix(self) -> str | None:
+        if not self.region_code:
+            return None
+        if self.region_level == RegionLevel.PROVINCE:
+            return self.region_code[:2]
+        if self.region_level == RegionLevel.PREFECTURE:
+            return self.region_code[:4]
+        return self.region_code
+
+
+def grants(user: Any) -> list[Grant]:
+    """The user's role grants, loaded once per user object."""
+    cached = getattr(user, "_qifu_grants", None)
+    if cached is not None:
+        return cached
+    result: list[Grant] = []
+    if user is not None and user.is_authenticated and user.is_active:
+        for g in user.role_grants.select_related("unit__region"):
+            unit = g.unit
+            result.append(
+                Grant(
+                    role=g.role,
+                    unit_id=g.unit_id,
+                    unit_kind=unit.kind if unit else None,
+                    region_code=unit.region_id if unit else None,
+                    region_level=unit.region.level if unit else None,
+                )
+            )
+        if user.is_superuser:
+            result.append(Grant(Role.ADMINISTRATOR, None, None, None, None))
+    user._qifu_grants = result
+    return result
+
+
+def roles(user: Any) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def has_role(user: Any, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def is_official(user: Any) -> bool:
+    """Anyone with a government role (everyone but enterprise contacts)."""
+    return bool(roles(user) - {Role.ENTERPRISE_CONTACT})
+
+
+def sees_everything(user: Any) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.LEADERSHIP)
+
+
+def region_prefixes(user: Any, *role_list: str, unit_kinds: Iterable[str] | None = None) -> list[str]:
+    kinds = set(unit_kinds) if unit_kinds is not None else None
+    return [
+        g.region_prefix
+        for g in grants(user)
+        if g.role in role_list and g.region_prefix and (kinds is None or g.unit_kind in kinds)
+    ]
+
+
+def _any_prefix(field: str, prefixes: Iterable[str]) -> Q:
+    q = NOTHING
+    for p in set(prefixes):
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def region_in_scope(user: Any, region_code: str, *role_list: str) -> bool:
+    return any(region_code.startswith(p) for p in region_prefixes(user, *role_list))
+
+
+# --- rules per model ----------------------------------------------------------------------
+
+Rule = Callable[[Any, str], Q]
+
+
+def _enterprise_rule(user: Any, action: str) -> Q:
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    from qifu.enterprises.models import CommissionerAssignment, EnterpriseContact
+
+    district = region_prefixes(user, Role.COMMAND_CENTER)
+    mine = Q(
+        pk__in=CommissionerAssignment.objects.filter(commissioner=user, ended_at__isnull=True).values(
+            "enterprise_id"
+        )
+    )
+    own = Q(pk__in=EnterpriseContact.objects.filter(user=user).values("enterprise_id"))
+    if action == VIEW:
+        if has_role(user, Role.LEADERSHIP):
+            return EVERYTHING
+        q = NOTHING
+        if has_role(user, Role.COMMISSIONER):
+            q |= mine
+        if has_role(user, Role.ENTERPRISE_CONTACT):
+            q |= own
+        q |= _any_prefix("region_id", district)
+        q |= _any_prefix(
+            "region_id", region_prefixes(user, Role.DEPARTMENT, unit_kinds=[UnitKind.ECONOMIC_BUREAU])
+        )
+        if user.unit_id and user.unit.kind == UnitKind.WORK_TEAM:
+            q |= Q(
+                pk__in=CommissionerAssignment.objects.filter(
+                    commissioner__unit_id=user.unit_id, ended_at__isnull=True
+                ).values("enterprise_id")
+            )
+        for extra in _ENTERPRISE_VIEW_EXTENSIONS:
+            q |= extra(user)
+        return q
+    if action == CHANGE:
+        q = _any_prefix("region_id", district)
+        if has_role(user, Role.COMMISSIONER):
+            q |= mine
+        if has_role(user, Role.ENTERPRISE_CONTACT):
+            q |= own
+        return q
+    if action in (ASSIGN, ADD):
+        return _any_prefix("region_id", district)
+    return NOTHING
+
+
+# Later domains (the ledger: "what is routed to them") add view scopes for enterprises here.
+_ENTERPRISE_VIEW_EXTENSIONS: list[Callable[[Any], Q]] = []
+
+
+def extend_enterprise_view(fn: Callable[[Any], Q]) -> Callable[[Any], Q]:
+    _ENTERPRISE_VIEW_EXTENSIONS.append(fn)
+    return fn
+
+
+def _through_enterprise(field: str) -> Rule:
+    def rule(user: Any, action: str) -> Q:
+        from qifu.enterprises.models import Enterprise
+
+        if has_role(user, Role.ADMINISTRATOR):
+            return EVERYTHING
+        enterprise_action = VIEW if action == VIEW else CHANGE
+        cond = _enterprise_rule(user, enterprise_action)
+        if cond == EVERYTHING:
+            return EVERYTHING
+        return Q(**{f"{field}__in": Enterprise.objects.filter(cond).values("pk")})
+
+    return rule
+
+
+def _reference_rule(user: Any, action: str) -> Q:
+    """Regions, industries, units and sections: everyone signed in reads; administrators change."""
+    if action == VIEW:
+        return EVERYTHING
+    return EVERYTHING if has_role(user, Role.ADMINISTRATOR) else NOTHING
+
+
+def _user_rule(user: Any, action: str) -> Q:
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    if action != VIEW:
+        return Q(pk=user.pk) if action == CHANGE else NOTHING
+    if has_role(user, Role.LEADERSHIP):
+        return EVERYTHING
+    if not is_official(user):
+        return Q(pk=user.pk)
+    units = {g.unit_id for g in grants(user) if g.unit_id}
+    if user.unit_id:
+        units.add(user.unit_id)
+    return Q(pk=user.pk) | Q(unit_id__in=units) | Q(role_grants__unit_id__in=units)
+
+
+def _own_rule(field: str) -> Rule:
+    def rule(user: Any, action: str) -> Q:
+        return Q(**{field: user.pk})
+
+    return rule
+
+
+def _admin_only(user: Any, action: str) -> Q:
+    return EVERYTHING if has_role(user, Role.ADMINISTRATOR) else NOTHING
+
+
+RULES: dict[str, Rule] = {
+    "enterprises.enterprise": _enterprise_rule,
+    "enterprises.commissionerassignment": _through_enterprise("enterprise_id"),
+    "enterprises.enterprisecontact": _through_enterprise("enterprise_id"),
+    "organisations.region": _reference_rule,
+    "organisations.industry": _reference_rule,
+    "organisations.unit": _reference_rule,
+    "organisations.section": _reference_rule,
+    "organisations.user": _user_rule,
+    "organisations.rolegrant": _admin_only,
+    "organisations.apitoken": _own_rule("user_id"),
+    "core.event": _admin_only,
+}
+
+
+def register(label: str, rule: Rule) -> None:
+    """Later apps register the rules for their models here (called from this module's users)."""
+    RULES[label] = rule
+
+
+# --- the entry points -----------------------------------------------------------------------
+
+
+def restrict(qs: QuerySet, user: Any, action: str = VIEW) -> QuerySet:
+    """The rows of ``qs`` that ``user`` may ``action``; none for an unknown model or user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    rule = RULES.get(qs.model._meta.label_lower)
+    if rule is None:
+        return qs.none()
+    cond = rule(user, action)
+    if cond == NOTHING:
+        return qs.none()
+    if cond == EVERYTHING:
+        return qs
+    filtered = qs.filter(cond)
+    return filtered.distinct() if qs.model._meta.label_lower == "organisations.user" else filtered
+
+
+def scoped(model_or_qs: type[Model] | QuerySet, user: Any, action: str = VIEW) -> QuerySet:
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+    return restrict(qs, user, action)
+
+
+def get_or_404(model_or_qs: type[Model] | QuerySet, user: Any, action: str = VIEW, **lookup: Any) -> Any:
+    """Fetch one object the user may ``action``: 404 if missing or invisible, 403 if visible only."""
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+    obj = restrict(qs, user, VIEW).filter(**lookup).first()
+    if obj is None:
+        raise NotFound
+    if action != VIEW:
+        require(user, action, obj)
+    return obj
+
+
+def allowed(user: Any, action: str, obj: Model) -> bool:
+    qs = obj.__class__._default_manager.filter(pk=obj.pk)
+    return restrict(qs, user, action).exists()
+
+
+def require(user: Any, action: str, obj: Model) -> None:
+    """Raise unless ``user`` may ``action`` on ``obj`` (404 if it cannot even see it)."""
+    if action != VIEW and allowed(user, action, obj):
+        return
+    if not allowed(user, VIEW, obj):
+        raise NotFound
+    if action != VIEW:
+        raise PermissionDenied
+
+
+# Permissions that are not about one existing row.
+CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "enterprise.add": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    "enterprise.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    "commissioner.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    "enterprise.export": tuple(Role.values),
+    "unit.manage": (Role.ADMINISTRATOR,),
+}
+
+
+def can(user: Any, capability: str) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    wanted = CAPABILITIES.get(capability)
+    return bool(wanted) and has_role(user, *wanted)
+
+
+def require_capability(user: Any, capability: str) -> None:
+    if not can(user, capability):
+        raise PermissionDenied

@@ -1,0 +1,306 @@
+"""Writes for enterprises: the only place that changes them. Each service checks permission,
+validates, writes and records its event in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qifu.core import access, events
+from qifu.core.errors import Conflict
+from qifu.organisations.choices import Role
+from qifu.organisations.models import Industry, Region, User
+
+from .models import CommissionerAssignment, Enterprise, EnterpriseContact
+from .validators import normalise_credit_code, resolve_industry, resolve_region
+
+EDITABLE_FIELDS = (
+    "name",
+    "credit_code",
+    "region",
+    "industry",
+    "above_scale",
+    "key_enterprise",
+    "address",
+    "headcount",
+    "is_external",
+)
+# Fields an enterprise's own contact or its commissioner may change; the rest is the command center's.
+CONTACT_EDITABLE_FIELDS = ("address", "headcount")
+
+
+@dataclass
+class EnterpriseData:
+    """Validated, normalised enterprise fields."""
+
+    name: str
+    credit_code: str
+    region: Region
+    industry: Industry
+    above_scale: bool = False
+    key_enterprise: bool = False
+    address: str = ""
+    headcount: int = 0
+    is_external: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in EDITABLE_FIELDS}
+
+
+@dataclass
+class FieldErrors:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, exc: ValidationError) -> None:
+        self.errors.setdefault(name, []).extend(str(m) for m in exc.messages)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError({k: v for k, v in self.errors.items()})
+
+
+def clean_enterprise_data(
+    raw: dict[str, Any],
+    *,
+    regions: dict[str, Region] | None = None,
+    industries: dict[str, Industry] | None = None,
+) -> EnterpriseData:
+    """Validate raw enterprise fields (from a form, the API or an Excel row); ValidationError per field."""
+    errs = FieldErrors()
+    name = str(raw.get("name") or "").strip()
+    if not name:
+        errs.add("name", ValidationError(_("The name is required.")))
+    elif len(name) > 128:
+        errs.add("name", ValidationError(_("The name is longer than 128 characters.")))
+    credit_code = ""
+    try:
+        credit_code = normalise_credit_code(str(raw.get("credit_code") or ""))
+    except ValidationError as exc:
+        errs.add("credit_code", exc)
+    region = industry = None
+    try:
+        region = resolve_region(_as_code(raw.get("region")), regions)
+    except ValidationError as exc:
+        errs.add("region", exc)
+    try:
+        industry = resolve_industry(_as_code(raw.get("industry")), industries)
+    except ValidationError as exc:
+        errs.add("industry", exc)
+    headcount = 0
+    try:
+        headcount = _as_non_negative_int(raw.get("headcount"))
+    except ValidationError as exc:
+        errs.add("headcount", exc)
+    address = str(raw.get("address") or "").strip()
+    if len(address) > 255:
+        errs.add("address", ValidationError(_("The address is longer than 255 characters.")))
+    errs.raise_if_any()
+    assert region is not None and industry is not None
+    return EnterpriseData(
+        name=name,
+        credit_code=credit_code,
+        region=region,
+        industry=industry,
+        above_scale=as_bool(raw.get("above_scale")),
+        key_enterprise=as_bool(raw.get("key_enterprise")),
+        address=address,
+        headcount=headcount,
+        is_external=as_bool(raw.get("is_external")),
+    )
+
+
+def _as_code(value: Any) -> str:
+    if isinstance(value, Region | Industry):
+        return value.pk
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _as_non_negative_int(value: Any) -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(float(value)) if isinstance(value, str | float) else int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter a whole number.")) from None
+    if number < 0:
+        raise ValidationError(_("Enter a number that is not negative."))
+    return number
+
+
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "x"}
+
+
+def as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    return str(value).strip().lower() in TRUE_WORDS
+
+
+def _check_region_scope(actor: User, region: Region) -> None:
+    """Command center staff create and move enterprises only inside their own district."""
+    if access.has_role(actor, Role.ADMINISTRATOR):
+        return
+    if not access.region_in_scope(actor, region.code, Role.COMMAND_CENTER):
+        raise ValidationError({"region": [_("You may only manage enterprises in your own district.")]})
+
+
+def _check_unique_credit_code(credit_code: str, exclude_pk: int | None = None) -> None:
+    qs = Enterprise.objects.filter(credit_code=credit_code)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise ValidationError(
+            {"credit_code": [_("An enterprise with credit code %(code)s already exists.") % {"code": credit_code}]}
+        )
+
+
+@transaction.atomic
+def enterprise_create(*, actor: User, data: EnterpriseData) -> Enterprise:
+    """Register an enterprise (administrator, or command center staff in their district)."""
+    access.require_capability(actor, "enterprise.add")
+    _check_region_scope(actor, data.region)
+    _check_unique_credit_code(data.credit_code)
+    try:
+        with transaction.atomic():
+            enterprise = Enterprise.objects.create(**data.as_dict())
+    except IntegrityError:  # a concurrent insert of the same code
+        _check_unique_credit_code(data.credit_code)
+        raise
+    events.record("enterprise.created", actor=actor, target=enterprise, values=data.as_dict())
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *, actor: User, enterprise_id: int, expected_version: int | None, changes: dict[str, Any]
+) -> Enterprise:
+    """Change an enterprise's fields; a stale ``expected_version`` raises Conflict (nothing saved)."""
+    enterprise = access.get_or_404(Enterprise.objects.select_for_update(), actor, access.CHANGE, pk=enterprise_id)
+    if expected_version is not None and enterprise.version != expected_version:
+        raise Conflict(_("Someone else changed this enterprise meanwhile; reload and try again."),
+                       current_version=enterprise.version)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
+    full_editor = access.has_role(actor, Role.ADMINISTRATOR) or access.region_in_scope(
+        actor, enterprise.region_id, Role.COMMAND_CENTER
+    )
+    if not full_editor:
+        restricted = {
+            f for f, v in changes.items() if f not in CONTACT_EDITABLE_FIELDS and _differs(enterprise, f, v)
+        }
+        if restricted:
+            raise PermissionDenied(_("Only the command center may change: %(fields)s") % {"fields": ", ".join(sorted(restricted))})
+    merged = {f: getattr(enterprise, f) for f in EDITABLE_FIELDS}
+    merged.update(changes)
+    data = clean_enterprise_data(merged)
+    if data.region.pk != enterprise.region_id:
+        _check_region_scope(actor, data.region)
+    if data.credit_code != enterprise.credit_code:
+        _check_unique_credit_code(data.credit_code, exclude_pk=enterprise.pk)
+    diff = events.diff(enterprise, data.as_dict())
+    if not diff:
+        return enterprise
+    for f, v in data.as_dict().items():
+        setattr(enterprise, f, v)
+    enterprise.version += 1
+    enterprise.save()
+    events.record("enterprise.updated", actor=actor, target=enterprise, changes=diff, version=enterprise.version)
+    return enterprise
+
+
+def _differs(enterprise: Enterprise, field_name: str, value: Any) -> bool:
+    current = getattr(enterprise, field_name)
+    if isinstance(current, Region | Industry):
+        return current.pk != _as_code(value)
+    if isinstance(current, bool):
+        return current != as_bool(value)
+    return str(current) != str(value if value is not None else "")
+
+
+def _check_commissioner(commissioner: User) -> None:
+    if not commissioner.is_active or not commissioner.role_grants.filter(role=Role.COMMISSIONER).exists():
+        raise ValidationError(
+            {"commissioner": [_("%(user)s is not an active service commissioner.") % {"user": commissioner}]}
+        )
+
+
+def _assign(
+    *, actor: User | None, enterprise: Enterprise, commissioner: User, reason: str, at: datetime, system: str = ""
+) -> CommissionerAssignment | None:
+    current = (
+        CommissionerAssignment.objects.select_for_update()
+        .filter(enterprise=enterprise, ended_at__isnull=True)
+        .first()
+    )
+    if current is not None and current.commissioner_id == commissioner.pk:
+        return None  # already serving: nothing changes, nothing recorded
+    previous_id = None
+    if current is not None:
+        previous_id = current.commissioner_id
+        current.ended_at = at
+        current.save(update_fields=["ended_at"])
+    assignment = CommissionerAssignment.objects.create(
+        enterprise=enterprise, commissioner=commissioner, started_at=at, assigned_by=actor, reason=reason
+    )
+    events.record(
+        "enterprise.commissioner_assigned",
+        actor=actor,
+        target=enterprise,
+        system=system,
+        commissioner=commissioner.pk,
+        previous=previous_id,
+        reason=reason,
+    )
+    return assignment
+
+
+@transaction.atomic
+def commissioner_assign(
+    *, actor: User, enterprise_id: int, commissioner_id: int, reason: str = ""
+) -> CommissionerAssignment | None:
+    """Make ``commissioner`` the one active commissioner of the enterprise (一户一专员), ending the previous one."""
+    enterprise = access.get_or_404(Enterprise.objects.select_for_update(), actor, access.ASSIGN, pk=enterprise_id)
+    commissioner = User.objects.filter(pk=commissioner_id).first()
+    if commissioner is None:
+        raise ValidationError({"commissioner": [_("No such user.")]})
+    _check_commissioner(commissioner)
+    return _assign(actor=actor, enterprise=enterprise, commissioner=commissioner, reason=reason.strip(), at=timezone.now())
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    actor: User,
+    enterprise_id: int,
+    name: str,
+    position: str = "",
+    phone: str = "",
+    email: str = "",
+    is_primary: bool = False,
+) -> EnterpriseContact:
+    """Add a contact person to an enterprise."""
+    enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=enterprise_id)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("The name is required.")]})
+    if is_primary:
+        EnterpriseContact.objects.filter(enterprise=enterprise, is_primary=True).update(is_primary=False)
+    contact = EnterpriseContact.objects.create(
+        enterprise=enterprise, name=name, position=position.strip(), phone=phone.strip(), email=email.strip(),
+        is_primary=is_primary,
+    )
+    events.record(
+        "enterprise.contact_added", actor=actor, target=enterprise, contact=contact.pk, name=name, primary=is_primary
+    )
+    return contact

@@ -1,0 +1,47 @@
+"""Codes for organisation data: region levels, industry levels, unit kinds and roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("Province")
+    PREFECTURE = 2, _("Prefecture-level city")
+    COUNTY = 3, _("District / county")
+
+
+class IndustryLevel(models.IntegerChoices):
+    SECTION = 1, _("Section")
+    DIVISION = 2, _("Division")
+
+
+class UnitKind(models.TextChoices):
+    HEADQUARTERS = "headquarters", _("Epidemic prevention and resumption headquarters")
+    COMMAND_CENTER = "command_center", _("District / county command center")
+    SERVICE_TASK_FORCE = "service_task_force", _("Service task force")
+    LEADERSHIP_TASK_FORCE = "leadership_task_force", _("Leadership task force")
+    DEPARTMENT = "department", _("Department")
+    ECONOMIC_BUREAU = "economic_bureau", _("Economic and information bureau")
+    WORK_TEAM = "work_team", _("Key-project work team")
+
+
+class Role(models.TextChoices):
+    ENTERPRISE_CONTACT = "enterprise_contact", _("Enterprise contact")
+    COMMISSIONER = "commissioner", _("Service commissioner")
+    COMMAND_CENTER = "command_center", _("Command center staff")
+    TASK_FORCE = "task_force", _("Task force member")
+    DEPARTMENT = "department", _("Department staff")
+    LEADERSHIP = "leadership", _("Leadership")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# The unit kinds a role's grant may point at (None: the grant has no unit).
+ROLE_UNIT_KINDS: dict[str, tuple[str, ...] | None] = {
+    Role.ENTERPRISE_CONTACT: None,
+    Role.COMMISSIONER: tuple(UnitKind.values),
+    Role.COMMAND_CENTER: (UnitKind.COMMAND_CENTER, UnitKind.HEADQUARTERS),
+    Role.TASK_FORCE: (UnitKind.SERVICE_TASK_FORCE,),
+    Role.DEPARTMENT: (UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU),
+    Role.LEADERSHIP: (UnitKind.LEADERSHIP_TASK_FORCE, UnitKind.HEADQUARTERS),
+    Role.ADMINISTRATOR: None,
+}

@@ -1,0 +1,24 @@
+"""One URL map for the whole site: pages, the API, admin and health."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from qifu.api import api
+from qifu.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("qifu.organisations.auth_urls")),
+    path("", core_views.home, name="home"),
+    path("", include("qifu.organisations.urls")),
+    path("", include("qifu.enterprises.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
