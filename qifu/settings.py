@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -24,7 +25,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 QIFU_ENV = os.environ.get("QIFU_ENV", "development")
 PRODUCTION = QIFU_ENV == "production"
-TESTING = os.environ.get("QIFU_TESTING") == "1"
+TESTING = os.environ.get("QIFU_TESTING") == "1" or "pytest" in sys.modules
 
 
 def _secret_key() -> str:
