@@ -161,7 +161,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock an account (per username) after 5 failed logins for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -182,6 +182,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "qifu" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 STORAGES = {
@@ -222,3 +223,7 @@ LOGGING = {
 
 # --- qifu -----------------------------------------------------------------
 QIFU_PAGE_SIZE = 50
+
+if TESTING:
+    # Hashing with a million PBKDF2 rounds per test user would dominate the test run.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

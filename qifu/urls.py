@@ -5,7 +5,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from qifu.api import api
+from qifu.core import access
 from qifu.core import views as core_views
+from qifu.organisations.choices import Role
+
+
+def _admin_site_allowed(request):  # type: ignore[no-untyped-def]
+    """The back office is for administrators only (staff flag alone is not enough)."""
+    user = request.user
+    return user.is_active and user.is_staff and access.has_role(user, Role.ADMINISTRATOR)
+
+
+admin.site.has_permission = _admin_site_allowed
+admin.site.site_header = "qifu 企服 · back office"
+admin.site.site_title = "qifu back office"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -145,9 +145,9 @@ def _enterprise_rule(user: Any, action: str) -> Q:
             q |= mine
         if has_role(user, Role.ENTERPRISE_CONTACT):
             q |= own
-        q |= _any_prefix("region_id", district)
+        q |= _any_prefix("region__code", district)
         q |= _any_prefix(
-            "region_id", region_prefixes(user, Role.DEPARTMENT, unit_kinds=[UnitKind.ECONOMIC_BUREAU])
+            "region__code", region_prefixes(user, Role.DEPARTMENT, unit_kinds=[UnitKind.ECONOMIC_BUREAU])
         )
         if user.unit_id and user.unit.kind == UnitKind.WORK_TEAM:
             q |= Q(
@@ -159,14 +159,14 @@ def _enterprise_rule(user: Any, action: str) -> Q:
             q |= extra(user)
         return q
     if action == CHANGE:
-        q = _any_prefix("region_id", district)
+        q = _any_prefix("region__code", district)
         if has_role(user, Role.COMMISSIONER):
             q |= mine
         if has_role(user, Role.ENTERPRISE_CONTACT):
             q |= own
         return q
     if action in (ASSIGN, ADD):
-        return _any_prefix("region_id", district)
+        return _any_prefix("region__code", district)
     return NOTHING
 
 

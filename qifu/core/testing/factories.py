@@ -1,7 +1,7 @@
 """factory_boy factories shared by every app's tests.
 
 Regions and industries come from the reference-data migration, so factories point at real codes:
-510112 成都市龙泉驿区, 510104 锦江区, 500112 重庆市渝北区; industry 36 汽车制造业.
+510112 成都市龙泉驿区, 510104 锦江区, 500113 重庆市巴南区; industry 36 汽车制造业.
 """
 
 from __future__ import annotations
@@ -98,10 +98,10 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     started_at = factory.Faker("date_time", tzinfo=__import__("datetime").UTC)
 
 
-def make_user(role: str, unit: Unit | None = None, **kwargs: object) -> User:
-    """A user holding one role (in ``unit`` where the role is unit-scoped)."""
+def make_user(role: str, grant_unit: Unit | None = None, **kwargs: object) -> User:
+    """A user holding one role (in ``grant_unit`` where the role is unit-scoped)."""
     user = UserFactory(**kwargs)
-    RoleGrant.objects.create(user=user, role=role, unit=unit)
+    RoleGrant.objects.create(user=user, role=role, unit=grant_unit)
     return user
 
 
@@ -109,7 +109,7 @@ class World:
     """A small organisation for permission tests: two districts, units of every kind, users of every role."""
 
     def __init__(self) -> None:
-        lqy, jj, cq = region("510112"), region("510104"), region("500112")
+        lqy, jj, cq = region("510112"), region("510104"), region("500113")
         chengdu = region("510100")
         self.hq = UnitFactory(name="City HQ", code="cd-hq", kind=UnitKind.HEADQUARTERS, region=chengdu)
         self.cc_lqy = UnitFactory(name="LQY command", code="lqy-cc", kind=UnitKind.COMMAND_CENTER, region=lqy, parent=self.hq)

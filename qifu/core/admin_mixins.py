@@ -1,0 +1,28 @@
+"""Admin changes are state changes too: record them in the event log like any service does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from qifu.core import events
+
+
+class EventRecordingAdmin:
+    """Mixin for ModelAdmin: every save and delete writes an ``admin.*`` event in the same transaction."""
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            events.record(
+                "admin.changed" if change else "admin.created",
+                actor=request.user,
+                target=obj,
+                fields=sorted(form.changed_data),
+            )
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        with transaction.atomic():
+            events.record("admin.deleted", actor=request.user, target=obj, label=str(obj))
+            super().delete_model(request, obj)  # type: ignore[misc]

@@ -1,0 +1,17 @@
+"""Glue between services' errors and Django forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on fields, the rest at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for err in errors:
+                form.add_error(target, err.messages if hasattr(err, "messages") else str(err))
+    else:
+        form.add_error(None, exc.messages)

@@ -1,0 +1,1 @@
+"""The demo scenario built from the seed report (``manage.py load_demo``); see ``scenario``."""

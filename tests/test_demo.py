@@ -1,0 +1,160 @@
+"""The demo scenario (``manage.py load_demo``): the seed's counts, the logins, idempotency, refusal."""
+
+from __future__ import annotations
+
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count
+from django.test import override_settings
+from stdnum.cn import uscc
+
+from qifu.demo import scenario
+from qifu.enterprises.models import CommissionerAssignment, Enterprise, EnterpriseContact
+from qifu.organisations.choices import Role, UnitKind
+from qifu.organisations.models import Region, RoleGrant, Section, Unit, User
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+COUNTED = (Unit, Section, Enterprise, EnterpriseContact, CommissionerAssignment, User, RoleGrant)
+
+
+def _counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in COUNTED}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load the scenario twice, once for the whole module, inside a transaction rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        first = scenario.load()
+        after_first = _counts()
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield SimpleNamespace(first=first, after_first=after_first, after_second=_counts(), output=out.getvalue())
+        transaction.set_rollback(True)
+
+
+def test_counts_as_the_seed_says(demo):  # type: ignore[no-untyped-def]
+    chengdu = Enterprise.objects.filter(region__code__startswith="5101", is_external=False)
+    assert chengdu.filter(above_scale=True).count() == 3588
+    assert Enterprise.objects.filter(above_scale=True).count() == 3588
+    # 一户一专员: every enterprise in jurisdiction has exactly one active commissioner, externals none.
+    in_jurisdiction = Enterprise.objects.filter(is_external=False)
+    active = CommissionerAssignment.objects.filter(ended_at__isnull=True)
+    assert active.count() == in_jurisdiction.count() == 3588 + len(scenario.GULEI_ENTERPRISES)
+    assert not active.filter(enterprise__is_external=True).exists()
+    assert not active.values("enterprise").annotate(n=Count("id")).filter(n__gt=1).exists()
+    per_commissioner = list(active.values("commissioner").annotate(n=Count("id")).values_list("n", flat=True))
+    assert 600 <= len(per_commissioner) <= 700
+    assert max(per_commissioner) <= 8
+    # every enterprise has a primary contact
+    assert not Enterprise.objects.exclude(contacts__is_primary=True).exists()
+
+    faw = Enterprise.objects.get(name="四川一汽丰田汽车有限公司")
+    assert (faw.region_id, faw.industry_id, faw.key_enterprise, faw.above_scale) == ("510112", "36", True, True)
+    suppliers = Enterprise.objects.filter(name__in=[s["name"] for s in scenario.FAW_TOYOTA_SUPPLIERS])
+    assert suppliers.count() == len(scenario.FAW_TOYOTA_SUPPLIERS) == 40
+    assert suppliers.filter(region__code__startswith="51").count() == 28
+    assert suppliers.filter(region__code__startswith="5101").count() == 26
+    assert suppliers.filter(region_id="510112").count() == 20
+    assert suppliers.filter(region__code__startswith="50").count() == 12
+    assert suppliers.filter(is_external=True).count() == 14
+    assert suppliers.filter(name="天津矢崎汽车配件有限公司成都分公司", region_id="510112").exists()
+
+    gulei = Enterprise.objects.get(name="福建古雷石化有限公司")
+    assert gulei.industry_id == "25" and gulei.key_enterprise
+    assert gulei.commissioner.username == "gulei_team"
+
+
+def test_units(demo):  # type: ignore[no-untyped-def]
+    kinds = Unit.objects.values("kind").annotate(n=Count("id"))
+    n = {row["kind"]: row["n"] for row in kinds}
+    assert n[UnitKind.SERVICE_TASK_FORCE] == 6
+    assert n[UnitKind.LEADERSHIP_TASK_FORCE] == 8
+    districts = set(Region.objects.filter(parent_id="510100").exclude(name="市辖区").values_list("code", flat=True))
+    assert districts
+    command_centers = Unit.objects.filter(kind=UnitKind.COMMAND_CENTER, region__code__startswith="5101")
+    assert set(command_centers.values_list("region_id", flat=True)) == districts
+    assert command_centers.count() == len(districts)
+    bureaus = Unit.objects.filter(kind=UnitKind.ECONOMIC_BUREAU)
+    assert set(bureaus.values_list("region_id", flat=True)) == districts
+    assert Section.objects.filter(unit__code="lqy-jxj", name="工业运行服务与信息电子科").exists()
+    for dept in Unit.objects.filter(kind=UnitKind.DEPARTMENT, region_id="510100"):
+        assert 2 <= dept.sections.count() <= 4, dept
+    assert Unit.objects.get(code="cd-hq").kind == UnitKind.HEADQUARTERS
+    assert Unit.objects.get(code="sc-jxt").region_id == "510000"
+    team = Unit.objects.get(code="gulei-team")
+    assert team.kind == UnitKind.WORK_TEAM
+    assert team.region_id == Unit.objects.get(code="gulei-cc").region_id == scenario.GULEI_REGION
+    members = User.objects.filter(unit=team)
+    assert members.count() == 5
+    assert all(m.has_role(Role.COMMISSIONER) for m in members)
+
+
+def test_demo_logins(demo):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    expected = {
+        "admin": Role.ADMINISTRATOR,
+        "leader": Role.LEADERSHIP,
+        "lqy_cc": Role.COMMAND_CENTER,
+        "tf_supplies": Role.TASK_FORCE,
+        "dept_transport": Role.DEPARTMENT,
+        "lqy_jxj": Role.DEPARTMENT,
+        "chenjingjing": Role.COMMISSIONER,
+        "faw_contact": Role.ENTERPRISE_CONTACT,
+        "gulei_team": Role.COMMISSIONER,
+        "yexianghua": Role.DEPARTMENT,
+    }
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert user.has_role(role), username
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert User.objects.get(username="chenjingjing").check_password(settings.DEMO_PASSWORD)
+    assert len({u.password for u in User.objects.filter(username__in=expected)}) == 1  # one hash for all
+
+    chen = User.objects.get(username="chenjingjing")
+    assert chen.full_name == "陈晶晶" and chen.unit.code == "lqy-jxj"
+    assert chen.section.name == "工业运行服务与信息电子科"
+    served = set(
+        CommissionerAssignment.objects.filter(commissioner=chen, ended_at__isnull=True).values_list(
+            "enterprise__name", flat=True
+        )
+    )
+    assert "四川一汽丰田汽车有限公司" in served and 3 <= len(served) <= 6
+    assert User.objects.get(username="dept_transport").section.unit.code == "cd-jtj"
+    contact = EnterpriseContact.objects.get(user__username="faw_contact")
+    assert contact.enterprise.name == "四川一汽丰田汽车有限公司"
+    for login in demo.first.logins:
+        assert login.username in demo.output
+
+
+def test_idempotent_and_valid_codes(demo):  # type: ignore[no-untyped-def]
+    assert demo.after_second == demo.after_first
+    assert "nothing (already loaded)" in demo.output
+    codes = list(Enterprise.objects.values_list("credit_code", flat=True))
+    assert len(codes) == len(set(codes))
+    assert all(uscc.is_valid(c) for c in codes)
+    names = list(Enterprise.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    # region of registration inside the code matches the enterprise's region
+    assert all(c[2:8] == r for c, r in Enterprise.objects.values_list("credit_code", "region_id"))
+
+
+def test_deterministic_plan(demo):  # type: ignore[no-untyped-def]
+    regions = {r.code: r for r in Region.objects.all()}
+    a, b = scenario.build_plan(regions), scenario.build_plan(regions)
+    assert a.enterprises == b.enterprises and a.users == b.users
+    assert {e.credit_code for e in a.enterprises} == set(Enterprise.objects.values_list("credit_code", flat=True))
+
+
+@override_settings(PRODUCTION=True, DEMO_PASSWORD="")
+def test_production_without_explicit_password_refuses():
+    with pytest.raises(CommandError, match="QIFU_DEMO_PASSWORD"):
+        call_command("load_demo", stdout=StringIO())

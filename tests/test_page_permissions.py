@@ -1,0 +1,158 @@
+"""Every URL of the site is covered here: who gets what on each page.
+
+The test ``test_every_url_pattern_is_covered`` walks the URL resolver and fails when a page exists that
+this matrix (or the API/admin coverage tests) does not cover, so new pages cannot skip permission tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ALL_ROLES = (
+    "admin",
+    "leader",
+    "cc_staff",
+    "tf_member",
+    "dept_staff",
+    "bureau_staff",
+    "commissioner",
+    "team_member",
+    "contact_user",
+    "nobody",
+)
+SIGNED_IN = dict.fromkeys(ALL_ROLES, 200)
+
+
+def only(ok: tuple[str, ...], *, visible: tuple[str, ...] = (), otherwise: int = 403) -> dict[str, int]:
+    """200 for ``ok``; 403 for ``visible`` (may see the object but not act); ``otherwise`` for the rest."""
+    return {r: 200 if r in ok else 403 if r in visible else otherwise for r in ALL_ROLES}
+
+
+# Who sees the Longquanyi enterprise ``ent_lqy`` (served by ``commissioner``, contact ``contact_user``).
+SEES_ENT = ("admin", "leader", "cc_staff", "bureau_staff", "commissioner", "contact_user")
+CHANGES_ENT = ("admin", "cc_staff", "commissioner", "contact_user")
+ASSIGNS_ENT = ("admin", "cc_staff")
+IMPORTERS = ("admin", "cc_staff")
+
+
+def ent(w: Any) -> dict[str, Any]:
+    return {"pk": w.ent_lqy.pk}
+
+
+def unit(w: Any) -> dict[str, Any]:
+    return {"pk": w.cc_lqy.pk}
+
+
+# name: (kwargs builder, method, expected status per role)
+PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, int]]] = {
+    "home": (None, "get", SIGNED_IN),
+    "workbench": (None, "get", only(("commissioner", "team_member"))),
+    "enterprise-list": (None, "get", SIGNED_IN),
+    "enterprise-create": (None, "get", only(("admin", "cc_staff"))),
+    "enterprise-export": (None, "get", only(tuple(r for r in ALL_ROLES if r != "nobody"))),
+    "enterprise-import": (None, "get", only(IMPORTERS)),
+    "enterprise-import-template": (None, "get", only(IMPORTERS)),
+    "assignment-import": (None, "get", only(IMPORTERS)),
+    "assignment-import-template": (None, "get", only(IMPORTERS)),
+    "enterprise-detail": (ent, "get", only(SEES_ENT, otherwise=404)),
+    "enterprise-edit": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    "contact-add": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    "commissioner-assign": (ent, "get", only(ASSIGNS_ENT, visible=SEES_ENT, otherwise=404)),
+    "unit-list": (None, "get", SIGNED_IN),
+    "unit-detail": (unit, "get", SIGNED_IN),
+    "profile": (None, "get", SIGNED_IN),
+    "token-create": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
+    "region-options": (None, "get", SIGNED_IN),
+}
+
+# Pages anyone may open without signing in, with the status they answer.
+PUBLIC = {"healthz": 200, "login": 200, "set_language": 302, "logout": 302}
+
+# URL names checked elsewhere: the token revoke page (needs a token, below), the API (tests/test_api_coverage.py)
+# and the admin site (test_admin_is_for_administrators_only).
+ELSEWHERE = {"token-revoke"}
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name or ''}", prefix + str(p.pattern)
+
+
+def test_every_url_pattern_is_covered() -> None:
+    uncovered = []
+    for name, route in _walk(get_resolver().url_patterns):
+        if name.startswith(("admin:", "api:")) or route.startswith(("admin/", "api/v1/")):
+            continue  # covered by the admin and API coverage tests
+        if route.startswith("static/") or route.startswith("media/"):
+            continue
+        if name not in PAGES and name not in PUBLIC and name not in ELSEWHERE:
+            uncovered.append(f"{name or '<unnamed>'} ({route})")
+    assert not uncovered, f"URL patterns without permission tests: {uncovered}"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_is_sent_to_login(client: Any, world: Any, name: str) -> None:
+    builder, method, _ = PAGES[name]
+    url = reverse(name, kwargs=builder(world) if builder else None)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_role_gets_what_it_may(client: Any, world: Any, name: str) -> None:
+    builder, method, expected = PAGES[name]
+    url = reverse(name, kwargs=builder(world) if builder else None)
+    users = world.role_users()
+    got = {}
+    for role in ALL_ROLES:
+        client.force_login(users[role])
+        got[role] = getattr(client, method)(url).status_code
+    client.logout()
+    assert got == expected
+
+
+@pytest.mark.parametrize("name,status", sorted(PUBLIC.items()))
+def test_public_pages(client: Any, db: Any, name: str, status: int) -> None:
+    method = "post" if name in ("set_language", "logout") else "get"
+    data = {"language": "en"} if name == "set_language" else None
+    assert getattr(client, method)(reverse(name), data).status_code == status
+
+
+def test_token_revoke_only_own(client: Any, world: Any) -> None:
+    from qifu.organisations.services import token_create
+
+    token, _raw = token_create(actor=world.commissioner, name="ci")
+    client.force_login(world.cc_staff)
+    assert client.post(reverse("token-revoke", kwargs={"pk": token.pk})).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    client.force_login(world.commissioner)
+    assert client.post(reverse("token-revoke", kwargs={"pk": token.pk})).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_admin_is_for_administrators_only(client: Any, world: Any) -> None:
+    # A staff flag without the administrator role does not open the back office.
+    world.cc_staff.is_staff = True
+    world.cc_staff.save()
+    urls = [reverse("admin:index"), reverse("admin:organisations_unit_changelist"), reverse("admin:core_event_changelist")]
+    for url in urls:
+        assert client.get(url).status_code == 302
+        client.force_login(world.cc_staff)
+        assert client.get(url).status_code == 302
+        client.logout()
+    world.admin.is_staff = world.admin.is_superuser = True  # Django admin model permissions
+    world.admin.save()
+    client.force_login(world.admin)
+    for url in urls:
+        assert client.get(url).status_code == 200
