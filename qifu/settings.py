@@ -167,7 +167,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # Demo password: only the development default unless set explicitly; refused in production otherwise.
-DEMO_PASSWORD_DEFAULT = "qifu-demo-2020"
+DEMO_PASSWORD_DEFAULT = "qifu-demo-2020"  # noqa: S105  (development only; refused in production)
 DEMO_PASSWORD = os.environ.get("QIFU_DEMO_PASSWORD") or ("" if PRODUCTION else DEMO_PASSWORD_DEFAULT)
 
 # --- I18n -----------------------------------------------------------------

@@ -29,12 +29,10 @@ def target_key(obj: models.Model) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-def record(code: str, *, actor: Any, target: models.Model, system: str = "", **data: Any) -> Event:
-    """Append an event; must run inside the service's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("events.record must be called inside transaction.atomic")
+def build(code: str, *, actor: Any, target: models.Model, system: str = "", **data: Any) -> Event:
+    """An unsaved event (for ``record_many``); ``system`` names the job when there is no acting user."""
     target_type, target_id = target_key(target)
-    return Event.objects.create(
+    return Event(
         code=code,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_label=system,
@@ -42,6 +40,25 @@ def record(code: str, *, actor: Any, target: models.Model, system: str = "", **d
         target_id=target_id,
         data=_jsonable(data),
     )
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events must be recorded inside the service's transaction.atomic")
+
+
+def record(code: str, *, actor: Any, target: models.Model, system: str = "", **data: Any) -> Event:
+    """Append an event; must run inside the service's transaction."""
+    _require_transaction()
+    event = build(code, actor=actor, target=target, system=system, **data)
+    event.save()
+    return event
+
+
+def record_many(events: list[Event], batch_size: int = 1000) -> None:
+    """Append many built events at once (bulk services such as imports)."""
+    _require_transaction()
+    Event.objects.bulk_create(events, batch_size=batch_size)
 
 
 def diff(instance: models.Model, new_values: dict[str, Any]) -> dict[str, dict[str, Any]]:

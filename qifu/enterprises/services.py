@@ -62,7 +62,7 @@ class FieldErrors:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ValidationError({k: v for k, v in self.errors.items()})
+            raise ValidationError(dict(self.errors))
 
 
 def clean_enterprise_data(
@@ -235,34 +235,42 @@ def _check_commissioner(commissioner: User) -> None:
         )
 
 
-def _assign(
-    *, actor: User | None, enterprise: Enterprise, commissioner: User, reason: str, at: datetime, system: str = ""
-) -> CommissionerAssignment | None:
-    current = (
-        CommissionerAssignment.objects.select_for_update()
-        .filter(enterprise=enterprise, ended_at__isnull=True)
-        .first()
+def assign_many(
+    *,
+    actor: User | None,
+    changes: list[tuple[Enterprise, User, str]],
+    current: dict[int, CommissionerAssignment],
+    at: datetime,
+    system: str = "",
+    **event_data: Any,
+) -> None:
+    """End each enterprise's active assignment (``current``, locked by the caller) and open the new one,
+    recording ``enterprise.commissioner_assigned``; one enterprise (a page) or thousands (an import)."""
+    ending = [current[e.pk].pk for e, _c, _r in changes if e.pk in current]
+    for i in range(0, len(ending), 500):
+        CommissionerAssignment.objects.filter(pk__in=ending[i : i + 500]).update(ended_at=at)
+    CommissionerAssignment.objects.bulk_create(
+        [
+            CommissionerAssignment(enterprise=e, commissioner=c, started_at=at, assigned_by=actor, reason=r)
+            for e, c, r in changes
+        ],
+        batch_size=500,
     )
-    if current is not None and current.commissioner_id == commissioner.pk:
-        return None  # already serving: nothing changes, nothing recorded
-    previous_id = None
-    if current is not None:
-        previous_id = current.commissioner_id
-        current.ended_at = at
-        current.save(update_fields=["ended_at"])
-    assignment = CommissionerAssignment.objects.create(
-        enterprise=enterprise, commissioner=commissioner, started_at=at, assigned_by=actor, reason=reason
+    events.record_many(
+        [
+            events.build(
+                "enterprise.commissioner_assigned",
+                actor=actor,
+                target=e,
+                system=system,
+                commissioner=c.pk,
+                previous=current[e.pk].commissioner_id if e.pk in current else None,
+                reason=r,
+                **event_data,
+            )
+            for e, c, r in changes
+        ]
     )
-    events.record(
-        "enterprise.commissioner_assigned",
-        actor=actor,
-        target=enterprise,
-        system=system,
-        commissioner=commissioner.pk,
-        previous=previous_id,
-        reason=reason,
-    )
-    return assignment
 
 
 @transaction.atomic
@@ -275,7 +283,20 @@ def commissioner_assign(
     if commissioner is None:
         raise ValidationError({"commissioner": [_("No such user.")]})
     _check_commissioner(commissioner)
-    return _assign(actor=actor, enterprise=enterprise, commissioner=commissioner, reason=reason.strip(), at=timezone.now())
+    current = (
+        CommissionerAssignment.objects.select_for_update()
+        .filter(enterprise=enterprise, ended_at__isnull=True)
+        .first()
+    )
+    if current is not None and current.commissioner_id == commissioner.pk:
+        return None  # already serving: nothing changes, nothing recorded
+    assign_many(
+        actor=actor,
+        changes=[(enterprise, commissioner, reason.strip())],
+        current={enterprise.pk: current} if current else {},
+        at=timezone.now(),
+    )
+    return CommissionerAssignment.objects.get(enterprise=enterprise, ended_at__isnull=True)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from qifu.enterprises.models import CommissionerAssignment, Enterprise, Enterpri
 from qifu.organisations.choices import Role, UnitKind
 from qifu.organisations.models import Industry, Region, RoleGrant, Section, Unit, User
 
-TEST_PASSWORD = "correct-horse-battery-9"
+TEST_PASSWORD = "correct-horse-battery-9"  # noqa: S105
 
 
 def credit_code(n: int) -> str:
