@@ -6,7 +6,6 @@ Errors are JSON: {"detail": "...", "errors": {"field": ["message", ...]}} with 4
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from qifu.core.errors import Conflict
-
-
-def token_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+from qifu.organisations.tokens import token_digest
 
 
 class TokenAuth(HttpBearer):

@@ -25,6 +25,11 @@ class EnterpriseFilter:
     commissioner_id: int | None = None
 
 
+def _served() -> QuerySet[CommissionerAssignment]:
+    """Ids of enterprises that have an active commissioner (a subquery)."""
+    return CommissionerAssignment.objects.filter(ended_at__isnull=True).values("enterprise_id")
+
+
 def _current_assignments() -> Prefetch:
     return Prefetch(
         "commissioner_assignments",
@@ -51,7 +56,7 @@ def enterprise_list(*, user: User, filters: EnterpriseFilter | None = None) -> Q
     if f.above_scale is not None:
         qs = qs.filter(above_scale=f.above_scale)
     if f.without_commissioner:
-        qs = qs.exclude(commissioner_assignments__ended_at__isnull=True)
+        qs = qs.exclude(pk__in=_served())
     if f.commissioner_id:
         qs = qs.filter(
             commissioner_assignments__commissioner_id=f.commissioner_id, commissioner_assignments__ended_at__isnull=True
@@ -103,7 +108,7 @@ def home_overview(*, user: User) -> dict[str, Any]:
         key=Count("id", filter=Q(key_enterprise=True)),
         above_scale=Count("id", filter=Q(above_scale=True)),
     )
-    without = visible.exclude(commissioner_assignments__ended_at__isnull=True).count()
+    without = visible.exclude(pk__in=_served()).count()
     mine = None
     if Role.COMMISSIONER in roles:
         mine = list(

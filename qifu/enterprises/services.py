@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -312,14 +313,23 @@ def contact_add(
 ) -> EnterpriseContact:
     """Add a contact person to an enterprise."""
     enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=enterprise_id)
-    name = name.strip()
+    name, position, phone, email = name.strip(), position.strip(), phone.strip(), email.strip()
+    errs = FieldErrors()
     if not name:
-        raise ValidationError({"name": [_("The name is required.")]})
+        errs.add("name", ValidationError(_("The name is required.")))
+    for field_name, value, limit in (("name", name, 64), ("position", position, 64), ("phone", phone, 32)):
+        if len(value) > limit:
+            errs.add(field_name, ValidationError(_("At most %(n)d characters.") % {"n": limit}))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            errs.add("email", exc)
+    errs.raise_if_any()
     if is_primary:
         EnterpriseContact.objects.filter(enterprise=enterprise, is_primary=True).update(is_primary=False)
     contact = EnterpriseContact.objects.create(
-        enterprise=enterprise, name=name, position=position.strip(), phone=phone.strip(), email=email.strip(),
-        is_primary=is_primary,
+        enterprise=enterprise, name=name, position=position, phone=phone, email=email, is_primary=is_primary
     )
     events.record(
         "enterprise.contact_added", actor=actor, target=enterprise, contact=contact.pk, name=name, primary=is_primary

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from qifu.core import access, events
 
 from .models import ApiToken, User
+from .tokens import token_digest
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -24,9 +25,6 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": [_("The name is required.")]})
     if len(name) > 64:
         raise ValidationError({"name": [_("The name is longer than 64 characters.")]})
-    # Imported here: qifu.api imports every app's API module, which import the services.
-    from qifu.api import token_digest
-
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor, name=name, digest=token_digest(raw), prefix=raw[:TOKEN_PREFIX_LENGTH]

@@ -424,15 +424,7 @@ def test_timeline_lists_the_changes(world: Any) -> None:
         ("industry=C", ALL),
         ("industry=14", {"JJ Foods"}),
         ("industry=36", ALL - {"JJ Foods"}),
-        pytest.param(
-            "without_commissioner=true",
-            {"JJ Foods", "CQ Supplier"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="selectors.enterprise_list: exclude() across the assignments join also drops "
-                "enterprises that were never assigned",
-            ),
-        ),
+        ("without_commissioner=true", {"JJ Foods", "CQ Supplier"}),
         ("q=motor", {"LQY Motor"}),
         ("key_only=true", set()),
         ("above_scale=false", set()),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qifu.api import token_digest
+from qifu.organisations.tokens import token_digest
 from qifu.core.models import Event
 from qifu.core.testing.factories import SectionFactory
 from qifu.organisations import services
