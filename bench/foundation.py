@@ -44,7 +44,8 @@ def main() -> None:
     sample = 50 if args.quick else 200
     with throwaway_database() as vendor:
         from qifu.demo import scenario
-        from qifu.enterprises import imports, io as enterprise_io, selectors, services
+        from qifu.enterprises import imports, selectors, services
+        from qifu.enterprises import io as enterprise_io
         from qifu.enterprises.models import Enterprise
         from qifu.organisations.models import User
 

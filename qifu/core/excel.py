@@ -355,7 +355,7 @@ def _read_workbook(
                     RowError(
                         header_number,
                         "",
-                        _("Unknown column \u201c%(header)s\u201d (column %(letter)s); rename it or remove it.")
+                        _("Unknown column “%(header)s” (column %(letter)s); rename it or remove it.")
                         % {"header": str(raw).strip(), "letter": letter},
                         raw,
                     )
@@ -366,7 +366,7 @@ def _read_workbook(
                 RowError(
                     header_number,
                     column.key,
-                    _("The column \u201c%(label)s\u201d appears twice (columns %(first)s and %(second)s).")
+                    _("The column “%(label)s” appears twice (columns %(first)s and %(second)s).")
                     % {"label": column.label, "first": get_column_letter(seen[column.key] + 1), "second": letter},
                     raw,
                 )
@@ -380,7 +380,7 @@ def _read_workbook(
                 RowError(
                     header_number,
                     column.key,
-                    _("The required column \u201c%(label)s\u201d is missing.") % {"label": column.label},
+                    _("The required column “%(label)s” is missing.") % {"label": column.label},
                 )
             )
     if errors:

@@ -68,7 +68,7 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
         aliases=("行业代码", "所属行业", "行业", "行业大类", "国民经济行业", "行业分类", "Industry"),
         required=True,
         example="36",
-        help_text=_("The two-digit GB/T 4754-2017 division code, e.g. 36, C36 or \u201c36 name\u201d."),
+        help_text=_("The two-digit GB/T 4754-2017 division code, e.g. 36, C36 or “36 name”."),
         text=True,
         width=12,
     ),

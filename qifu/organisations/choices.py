@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.IntegerChoices):
@@ -11,8 +12,8 @@ class RegionLevel(models.IntegerChoices):
 
 
 class IndustryLevel(models.IntegerChoices):
-    SECTION = 1, _("Section")
-    DIVISION = 2, _("Division")
+    SECTION = 1, pgettext_lazy("industry level", "Section")
+    DIVISION = 2, pgettext_lazy("industry level", "Division")
 
 
 class UnitKind(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qifu.core.querysets import RestrictedQuerySet
 
@@ -125,7 +126,7 @@ class QifuUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: i
 class User(AbstractUser):
     """A person who logs in: an official in a unit or an enterprise's contact."""
 
-    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qifu.organisations.tokens import token_digest
 from qifu.core.models import Event
 from qifu.core.testing.factories import SectionFactory
 from qifu.organisations import services
 from qifu.organisations.models import ApiToken
+from qifu.organisations.tokens import token_digest
 
 API = "/api/v1"
 
