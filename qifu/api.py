@@ -61,7 +61,53 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "Field name → messages (400 only); '__all__' for errors not tied to one field.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "current_version": {"type": "integer", "description": "409 on a stale edit: the version now stored."},
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    "400": "Invalid input (field errors in `errors`)",
+    "401": "Authentication required",
+    "403": "Not allowed for your role",
+    "404": "Not found, or outside what you may see",
+    "409": "Conflict: the object changed meanwhile (stale version) or clashes with its state",
+}
+
+
+class QifuAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the common JSON error answers of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                codes = ["404"]
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                if method in ("post", "put", "patch", "delete") or operation.get("parameters"):
+                    codes.append("400")
+                if method in ("patch", "put", "post", "delete"):
+                    codes.append("409")
+                for code in codes:
+                    operation["responses"].setdefault(code, {"description": ERROR_RESPONSES[code], **ref})
+        return schema
+
+
+api = QifuAPI(
     title="qifu API",
     version="1",
     description="企服 qifu: enterprises, commissioners, organisation and (later) the problem ledger.",

@@ -82,3 +82,10 @@ def test_docs_page_is_html(db: Any) -> None:
     response = Client().get("/api/v1/docs")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_error_answers_are_documented(client) -> None:  # type: ignore[no-untyped-def]
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "Error" in schema["components"]["schemas"]
+    patch = schema["paths"]["/api/v1/enterprises/{enterprise_id}"]["patch"]["responses"]
+    assert {"200", "400", "401", "403", "404", "409"} <= set(patch)

@@ -165,3 +165,52 @@ def test_region_picker_options(client: Any, world: Any) -> None:
     client.force_login(world.cc_staff)
     html = client.get(reverse("region-options"), {"parent": "510100"}).content.decode()
     assert 'value="510112"' in html and "龙泉驿区" in html
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_import_page_reports_every_bad_row_and_imports_nothing(client: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = ["企业名称", "统一社会信用代码", "行政区划", "行业"]
+    bad_code = credit_code(90005)[:-1] + ("0" if credit_code(90005)[-1] != "0" else "1")
+    content = _xlsx([header, ["甲公司", credit_code(90004), "510112", "36"], ["乙公司", bad_code, "510112", "36"],
+                     ["丙公司", credit_code(90006), "999999", "36"]])
+    client.force_login(world.cc_staff)
+    before = (Enterprise.objects.count(), Event.objects.count())
+    response = client.post(reverse("enterprise-import"),
+                           {"file": SimpleUploadedFile("e.xlsx", content)}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "校验" in html and "999999" in html
+    assert (Enterprise.objects.count(), Event.objects.count()) == before
+
+    good = _xlsx([header, ["甲公司", credit_code(90004), "510112", "36"], ["丙公司", credit_code(90006), "510112", "36"]])
+    response = client.post(reverse("enterprise-import"), {"file": SimpleUploadedFile("e.xlsx", good)})
+    assert response.status_code == 200, response.context["report"].to_dict()["errors"]
+    assert Enterprise.objects.filter(name__in=["甲公司", "丙公司"], region_id="510112").count() == 2
+
+
+def test_export_is_an_excel_of_my_scope(client: Any, world: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.commissioner)
+    response = client.get(reverse("enterprise-export"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    names = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert names == ["LQY Motor"]
