@@ -8,8 +8,10 @@ scope, so an enterprise the caller may not see answers 404 exactly like one that
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from qifu.core import access
@@ -31,6 +33,74 @@ from .schemas import (
 )
 
 router = Router(tags=["enterprises"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportRowErrorOut(Schema):
+    row: int | None
+    column: str
+    column_label: str | None = None
+    value: Any = None
+    message: str
+
+
+class ImportReportOut(Schema):
+    ok: bool
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportRowErrorOut]
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _import(request: HttpRequest, run: Any, file: UploadedFile, dry_run: bool) -> Any:
+    report = run(actor=auth_user(request), file=file, dry_run=dry_run)
+    return Status(200 if report.ok else 400, report.to_dict())
+
+
+@router.post(
+    "/import",
+    response={200: ImportReportOut, 400: ImportReportOut},
+    summary="Import enterprises from Excel: all rows or none, with a row-by-row report",
+)
+def enterprise_import(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> Any:  # noqa: B008
+    from . import imports
+
+    return _import(request, imports.enterprise_import, file, dry_run)
+
+
+@router.post(
+    "/assignments/import",
+    response={200: ImportReportOut, 400: ImportReportOut},
+    summary="Import commissioner assignments from Excel: all rows or none, with a row-by-row report",
+)
+def assignment_import(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> Any:  # noqa: B008
+    from . import imports
+
+    return _import(request, imports.assignment_import, file, dry_run)
+
+
+@router.get(
+    "/export.xlsx",
+    summary="Excel export of the enterprises the caller may see (same filters as the list)",
+    response={200: None},
+    openapi_extra={"responses": {"200": {"description": "Excel workbook", "content": {XLSX: {}}}}},
+)
+def enterprise_export(request: HttpRequest, filters: EnterpriseFilterIn = Query(...)) -> HttpResponse:  # noqa: B008
+    from . import io
+
+    user = auth_user(request)
+    access.require_capability(user, "enterprise.export")
+    qs = selectors.enterprise_list(user=user, filters=selectors.EnterpriseFilter(**filters.model_dump()))
+    return _xlsx(io.export_enterprises(qs) or b"", f"enterprises-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @router.get("", response=list[EnterpriseOut], summary="List the enterprises the caller may see")

@@ -510,3 +510,58 @@ def test_commissioner_without_full_name_renders_with_username(world: Any) -> Non
     assert response.status_code == 201
     body = session(world.admin).get(f"{API}/enterprises/{world.ent_lqy2.pk}").json()
     assert body["commissioner"] == {"id": plain.pk, "name": plain.username, "phone": ""}
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.django_db
+def test_api_import_is_all_or_nothing_with_a_row_report(client: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qifu.core.testing.factories import credit_code
+
+    header = ["企业名称", "统一社会信用代码", "行政区划代码", "行业代码"]
+    bad = credit_code(80002)[:-1] + ("0" if credit_code(80002)[-1] != "0" else "1")
+    client.force_login(world.cc_staff)
+    before = Enterprise.objects.count()
+    response = client.post(
+        "/api/v1/enterprises/import",
+        {"file": SimpleUploadedFile("e.xlsx", _xlsx([header, ["甲", credit_code(80001), "510112", "36"], ["乙", bad, "510112", "36"]]))},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["ok"] is False and [e["row"] for e in body["errors"]] == [3]
+    assert body["errors"][0]["column"] == "credit_code"
+    assert Enterprise.objects.count() == before
+    response = client.post(
+        "/api/v1/enterprises/import",
+        {"file": SimpleUploadedFile("e.xlsx", _xlsx([header, ["甲", credit_code(80001), "510112", "36"]]))},
+    )
+    assert response.status_code == 200 and response.json()["created"] == 1
+    client.force_login(world.commissioner)
+    response = client.post("/api/v1/enterprises/import", {"file": SimpleUploadedFile("e.xlsx", b"x")})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_export_is_scoped(client: Any, world: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.commissioner)
+    response = client.get("/api/v1/enterprises/export.xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]] == ["LQY Motor"]
