@@ -57,3 +57,15 @@ def page(browser: Any) -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """Transactional tests end with a flush that empties the migration-loaded reference tables: reload them."""
+    from qifu.organisations import reference
+    from qifu.organisations.models import Industry, Region
+
+    if not Region.objects.exists():
+        reference.load_regions(Region)
+    if not Industry.objects.exists():
+        reference.load_industries(Industry)

@@ -9,7 +9,7 @@ import pytest
 
 from qifu.core.testing.factories import TEST_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 def test_commissioner_signs_in_and_opens_an_enterprise(live_server: Any, page: Any, artifacts: Path) -> None:
