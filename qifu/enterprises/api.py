@@ -17,7 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from qifu.core import access
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
-from . import selectors, services
+from . import imports, io, selectors, services
 from .models import CommissionerAssignment, Enterprise
 from .schemas import (
     AssignmentOut,
@@ -72,8 +72,6 @@ def _import(request: HttpRequest, run: Any, file: UploadedFile, dry_run: bool) -
     summary="Import enterprises from Excel: all rows or none, with a row-by-row report",
 )
 def enterprise_import(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> Any:  # noqa: B008
-    from . import imports
-
     return _import(request, imports.enterprise_import, file, dry_run)
 
 
@@ -83,8 +81,6 @@ def enterprise_import(request: HttpRequest, file: UploadedFile = File(...), dry_
     summary="Import commissioner assignments from Excel: all rows or none, with a row-by-row report",
 )
 def assignment_import(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> Any:  # noqa: B008
-    from . import imports
-
     return _import(request, imports.assignment_import, file, dry_run)
 
 
@@ -95,8 +91,6 @@ def assignment_import(request: HttpRequest, file: UploadedFile = File(...), dry_
     openapi_extra={"responses": {"200": {"description": "Excel workbook", "content": {XLSX: {}}}}},
 )
 def enterprise_export(request: HttpRequest, filters: EnterpriseFilterIn = Query(...)) -> HttpResponse:  # noqa: B008
-    from . import io
-
     user = auth_user(request)
     access.require_capability(user, "enterprise.export")
     qs = selectors.enterprise_list(user=user, filters=selectors.EnterpriseFilter(**filters.model_dump()))

@@ -59,18 +59,7 @@ _LEADING_REGION_CODE = re.compile(r"^(\d{6})(?:\D|$)")
 _SHORT_INDUSTRY_CODE = re.compile(r"^([A-Ta-t]?)\s*(\d)$")
 
 
-def _current_values(enterprise: Enterprise) -> dict[str, Any]:
-    return {
-        "name": enterprise.name,
-        "credit_code": enterprise.credit_code,
-        "region": enterprise.region_id,
-        "industry": enterprise.industry_id,
-        "above_scale": enterprise.above_scale,
-        "key_enterprise": enterprise.key_enterprise,
-        "address": enterprise.address,
-        "headcount": enterprise.headcount,
-        "is_external": enterprise.is_external,
-    }
+
 
 
 class _RegionNames:
@@ -205,7 +194,7 @@ def enterprise_import(
             continue
         # A column left out of the file keeps the enterprise's current value; an empty cell clears it.
         raw, cell_errors = _enterprise_raw(
-            {**(_current_values(enterprise) if enterprise else {}), **row.values}, region_names
+            {**(services.current_values(enterprise) if enterprise else {}), **row.values}, region_names
         )
         data = None
         try:

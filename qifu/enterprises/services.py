@@ -54,6 +54,11 @@ class EnterpriseData:
         return {f: getattr(self, f) for f in EDITABLE_FIELDS}
 
 
+def current_values(enterprise: Enterprise) -> dict[str, Any]:
+    """The editable fields as plain values (region and industry as codes), e.g. to pre-fill a form."""
+    return {f: getattr(enterprise, f"{f}_id" if f in ("region", "industry") else f) for f in EDITABLE_FIELDS}
+
+
 @dataclass
 class FieldErrors:
     errors: dict[str, list[str]] = field(default_factory=dict)

@@ -17,7 +17,7 @@ from qifu.core.errors import Conflict
 from qifu.core.forms import add_service_errors
 from qifu.organisations.choices import Role
 
-from . import io, selectors, services
+from . import imports, io, selectors, services
 from .forms import AssignForm, ContactForm, EnterpriseFilterForm, EnterpriseForm, ImportForm
 from .models import Enterprise
 
@@ -92,18 +92,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initial(enterprise: Enterprise) -> dict[str, object]:
-    return {
-        "name": enterprise.name,
-        "credit_code": enterprise.credit_code,
-        "region": enterprise.region_id,
-        "industry": enterprise.industry_id,
-        "above_scale": enterprise.above_scale,
-        "key_enterprise": enterprise.key_enterprise,
-        "is_external": enterprise.is_external,
-        "address": enterprise.address,
-        "headcount": enterprise.headcount,
-        "version": enterprise.version,
-    }
+    return {**services.current_values(enterprise), "version": enterprise.version}
 
 
 @login_required
@@ -218,12 +207,6 @@ def assignment_import_template(request: HttpRequest) -> HttpResponse:
     return _xlsx(io.assignment_template(), "commissioner-import-template.xlsx")
 
 
-def _imports():  # type: ignore[no-untyped-def]
-    from . import imports
-
-    return imports
-
-
 def _import_page(request: HttpRequest, *, capability: str, run, template_url: str, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
     access.require_capability(request.user, capability)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -246,7 +229,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
     return _import_page(
         request,
         capability="enterprise.import",
-        run=_imports().enterprise_import,
+        run=imports.enterprise_import,
         template_url="enterprise-import-template",
         title=_("Import enterprises"),
     )
@@ -258,7 +241,7 @@ def assignment_import(request: HttpRequest) -> HttpResponse:
     return _import_page(
         request,
         capability="commissioner.import",
-        run=_imports().assignment_import,
+        run=imports.assignment_import,
         template_url="assignment-import-template",
         title=_("Import commissioner assignments"),
     )
