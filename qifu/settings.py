@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "qifu.core",
     "qifu.organisations",
     "qifu.enterprises",
+    "qifu.notifications",
+    "qifu.ledger",
 ]
 
 MIDDLEWARE = [
