@@ -29,6 +29,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("qifu.organisations.urls")),
     path("", include("qifu.enterprises.urls")),
+    path("", include("qifu.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -239,6 +239,10 @@ RULES: dict[str, Rule] = {
     "organisations.rolegrant": _admin_only,
     "organisations.apitoken": _own_rule("user_id"),
     "core.event": _admin_only,
+    # notifications: each person reads their own; delivery logs are for administrators
+    "notifications.notification": _own_rule("recipient_id"),
+    "notifications.delivery": _admin_only,
+    "notifications.webhookendpoint": _admin_only,
 }
 
 
