@@ -180,9 +180,11 @@ def api_health(request: HttpRequest) -> HttpResponse:
 
 
 from qifu.enterprises.api import router as enterprises_router  # noqa: E402
+from qifu.ledger.api import router as ledger_router  # noqa: E402
 from qifu.notifications.api import router as notifications_router  # noqa: E402
 from qifu.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/", organisations_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/problems", ledger_router)
 api.add_router("/notifications", notifications_router)

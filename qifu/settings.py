@@ -123,6 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    # Tests use a file too (not shared-cache memory), so concurrent transactions lock as in production.
+    # One file per test process, so parallel runs never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-qifu-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Job queue (huey) -----------------------------------------------------
@@ -229,3 +232,20 @@ QIFU_PAGE_SIZE = 50
 if TESTING:
     # Hashing with a million PBKDF2 rounds per test user would dominate the test run.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Problem ledger -------------------------------------------------------
+# Deadlines in working days on China's official calendar (see qifu/core/workdays.py); crisis mode in hours.
+QIFU_LEDGER = {
+    "problem_deadline_days": int(os.environ.get("QIFU_LEDGER_PROBLEM_DAYS", "15")),
+    "tier_deadline_days": {
+        "commissioner": 2,
+        "command_center": 3,
+        "task_force": 3,
+        "department": 5,
+        "leadership": 5,
+    },
+    "crisis_hours": 24,
+    "progress_period_days": 3,  # a progress report is due this often while a problem is open
+    "confirmation_days": 5,  # after this, a resolved problem closes without the enterprise's answer
+    "escalate_overdue_days": 3,  # overdue by this many working days: one tier up
+}

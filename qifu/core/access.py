@@ -11,7 +11,8 @@ Scopes (issue 2):
 - commissioner: the enterprises actively assigned to them; a work team member also sees the
   enterprises served by the commissioners of their team;
 - command center staff and economic bureau staff: the enterprises of their unit's region;
-- task force and department staff: what is routed to their unit (the ledger adds those rules).
+- task force and department staff: the enterprises whose problems were routed to their unit;
+- problems: those of the enterprises one sees, plus those ever routed to one's units.
 """
 
 from __future__ import annotations
@@ -126,6 +127,14 @@ Rule = Callable[[Any, str], Q]
 
 
 def _enterprise_rule(user: Any, action: str) -> Q:
+    q = _enterprise_scope(user, action)
+    if action == VIEW and q != EVERYTHING:
+        q |= _enterprises_routed_to_my_units(user)
+    return q
+
+
+def _enterprise_scope(user: Any, action: str) -> Q:
+    """The enterprises a user serves or oversees (without those merely routed to their unit)."""
     if has_role(user, Role.ADMINISTRATOR):
         return EVERYTHING
     from qifu.enterprises.models import CommissionerAssignment, EnterpriseContact
@@ -155,8 +164,6 @@ def _enterprise_rule(user: Any, action: str) -> Q:
                     commissioner__unit_id=user.unit_id, ended_at__isnull=True
                 ).values("enterprise_id")
             )
-        for extra in _ENTERPRISE_VIEW_EXTENSIONS:
-            q |= extra(user)
         return q
     if action == CHANGE:
         q = _any_prefix("region__code", district)
@@ -168,15 +175,6 @@ def _enterprise_rule(user: Any, action: str) -> Q:
     if action in (ASSIGN, ADD):
         return _any_prefix("region__code", district)
     return NOTHING
-
-
-# Later domains (the ledger: "what is routed to them") add view scopes for enterprises here.
-_ENTERPRISE_VIEW_EXTENSIONS: list[Callable[[Any], Q]] = []
-
-
-def extend_enterprise_view(fn: Callable[[Any], Q]) -> Callable[[Any], Q]:
-    _ENTERPRISE_VIEW_EXTENSIONS.append(fn)
-    return fn
 
 
 def _through_enterprise(field: str) -> Rule:
@@ -192,6 +190,49 @@ def _through_enterprise(field: str) -> Rule:
         return Q(**{f"{field}__in": Enterprise.objects.filter(cond).values("pk")})
 
     return rule
+
+
+def _unit_ids(user: Any) -> set[int]:
+    """The units the user works in (their grants' units)."""
+    return {g.unit_id for g in grants(user) if g.unit_id}
+
+
+def _problem_rule(user: Any, action: str) -> Q:
+    """Problems of the enterprises the user sees, plus those ever routed to one of the user's units.
+    What each may *do* to a problem is decided per transition in ledger.rules."""
+    if has_role(user, Role.ADMINISTRATOR, Role.LEADERSHIP):
+        return EVERYTHING
+    from qifu.enterprises.models import Enterprise
+    from qifu.ledger.models import Assignment
+
+    q = NOTHING
+    cond = _enterprise_scope(user, VIEW)
+    if cond != NOTHING:
+        q |= Q(enterprise__in=Enterprise.objects.filter(cond).values("pk"))
+    units = _unit_ids(user)
+    if units:
+        q |= Q(pk__in=Assignment.objects.filter(unit_id__in=units).values("problem_id"))
+        q |= Q(responsible_unit_id__in=units)
+    return q
+
+
+def _through_problem(user: Any, action: str) -> Q:
+    if has_role(user, Role.ADMINISTRATOR, Role.LEADERSHIP):
+        return EVERYTHING
+    from qifu.ledger.models import Problem
+
+    cond = _problem_rule(user, VIEW)
+    return NOTHING if cond == NOTHING else Q(problem__in=Problem.objects.filter(cond).values("pk"))
+
+
+def _enterprises_routed_to_my_units(user: Any) -> Q:
+    """Task forces and departments see the enterprises whose problems were routed to them."""
+    units = _unit_ids(user)
+    if not units:
+        return NOTHING
+    from qifu.ledger.models import Assignment
+
+    return Q(pk__in=Assignment.objects.filter(unit_id__in=units).values("problem__enterprise_id"))
 
 
 def _reference_rule(user: Any, action: str) -> Q:
@@ -239,6 +280,14 @@ RULES: dict[str, Rule] = {
     "organisations.rolegrant": _admin_only,
     "organisations.apitoken": _own_rule("user_id"),
     "core.event": _admin_only,
+    "ledger.problem": _problem_rule,
+    "ledger.assignment": _through_problem,
+    "ledger.problemevent": _through_problem,
+    "ledger.progressreport": _through_problem,
+    "ledger.deadlineextension": _through_problem,
+    "ledger.attachment": _through_problem,
+    "ledger.problemcategory": _reference_rule,
+    "ledger.ledgersequence": _admin_only,
     # notifications: each person reads their own; delivery logs are for administrators
     "notifications.notification": _own_rule("recipient_id"),
     "notifications.delivery": _admin_only,

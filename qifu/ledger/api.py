@@ -1,0 +1,152 @@
+"""API for the problem ledger: list and read through the caller's scope, one endpoint per transition."""
+
+# No "from __future__ import annotations": ninja reads the annotations at import time.
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
+
+from . import selectors, services
+from .models import Problem
+from .schemas import (
+    CategoryOut,
+    ConfirmIn,
+    DispatchIn,
+    EventOut,
+    MessageIn,
+    ProblemDetailOut,
+    ProblemFilterIn,
+    ProblemIn,
+    ProblemOut,
+    ProgressIn,
+    ReasonIn,
+    ResolveIn,
+    ReturnIn,
+    Versioned,
+)
+
+router = Router(tags=["ledger"])
+
+
+def _detail(request: HttpRequest, problem_id: int) -> Problem:
+    """The problem as the caller sees it, with its hops and the actions open to the caller."""
+    user = auth_user(request)
+    problem = selectors.problem_get(user=user, pk=problem_id)
+    problem.hops = list(selectors.problem_assignments(problem=problem))  # type: ignore[attr-defined]
+    problem.actions = selectors.possible_actions(user=user, problem=problem)  # type: ignore[attr-defined]
+    return problem
+
+
+@router.get("/categories", response=list[CategoryOut], summary="Problem categories (admin-editable)")
+def category_list(request: HttpRequest) -> Any:
+    return list(selectors.categories())
+
+
+@router.get("", response=list[ProblemOut], summary="The ledger: problems the caller may see, filtered and sorted")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def problem_list(request: HttpRequest, filters: ProblemFilterIn = Query(...)) -> QuerySet[Problem]:  # noqa: B008
+    return selectors.problem_list(user=auth_user(request), filters=selectors.ProblemFilter(**filters.model_dump()))
+
+
+@router.get("/counts", response=dict[str, int], summary="Counts per status and warning for the same filters")
+def problem_counts(request: HttpRequest, filters: ProblemFilterIn = Query(...)) -> Any:  # noqa: B008
+    qs = selectors.problem_list(user=auth_user(request), filters=selectors.ProblemFilter(**filters.model_dump()))
+    return selectors.problem_counts(qs=qs)
+
+
+@router.post("", response={201: ProblemDetailOut}, summary="Report a problem of an enterprise")
+def problem_report(request: HttpRequest, payload: ProblemIn) -> Any:
+    problem = services.problem_report(actor=auth_user(request), data=services.ProblemInput(**payload.model_dump()))
+    return Status(201, _detail(request, problem.pk))
+
+
+@router.get("/{problem_id}", response=ProblemDetailOut, summary="One problem with its hops and possible actions")
+def problem_detail(request: HttpRequest, problem_id: int) -> Any:
+    return _detail(request, problem_id)
+
+
+@router.get("/{problem_id}/events", response=list[EventOut], summary="The problem's timeline, oldest first")
+def problem_events(request: HttpRequest, problem_id: int) -> Any:
+    problem = selectors.problem_get(user=auth_user(request), pk=problem_id)
+    return list(selectors.problem_timeline(problem=problem))
+
+
+@router.post("/{problem_id}/accept", response=ProblemDetailOut, summary="The commissioner accepts it (首接负责)")
+def problem_accept(request: HttpRequest, problem_id: int, payload: Versioned) -> Any:
+    services.problem_accept(actor=auth_user(request), problem_id=problem_id, version=payload.version)
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/resolve-on-site", response=ProblemDetailOut, summary="Solved on site by the commissioner")
+def problem_resolve_on_site(request: HttpRequest, problem_id: int, payload: ResolveIn) -> Any:
+    services.problem_resolve_on_site(actor=auth_user(request), problem_id=problem_id,
+                                     resolution_type=payload.resolution_type, resolution=payload.resolution,
+                                     version=payload.version)
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/escalate", response=ProblemDetailOut,
+             summary="To the district command center (individual) or the task force of its domain (common)")
+def problem_escalate(request: HttpRequest, problem_id: int, payload: ReasonIn) -> Any:
+    services.problem_escalate(actor=auth_user(request), problem_id=problem_id, reason=payload.reason,
+                              version=payload.version)
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/dispatch", response=ProblemDetailOut,
+             summary="Assign to one or more departments (also reassignment 改派)")
+def problem_dispatch(request: HttpRequest, problem_id: int, payload: DispatchIn) -> Any:
+    services.problem_dispatch(
+        actor=auth_user(request), problem_id=problem_id, instructions=payload.instructions, version=payload.version,
+        targets=[services.DispatchTarget(**t.model_dump()) for t in payload.targets],
+    )
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/progress", response={201: ProblemDetailOut}, summary="A progress report (定期报送)")
+def problem_progress(request: HttpRequest, problem_id: int, payload: ProgressIn) -> Any:
+    services.problem_report_progress(actor=auth_user(request), problem_id=problem_id, **payload.model_dump())
+    return Status(201, _detail(request, problem_id))
+
+
+@router.post("/{problem_id}/resolve", response=ProblemDetailOut, summary="Resolve (a department's part, or the whole)")
+def problem_resolve(request: HttpRequest, problem_id: int, payload: ResolveIn) -> Any:
+    services.problem_resolve(actor=auth_user(request), problem_id=problem_id, **payload.model_dump())
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/confirm", response=ProblemDetailOut,
+             summary="The enterprise confirms and rates; unsatisfied reopens it (重办)")
+def problem_confirm(request: HttpRequest, problem_id: int, payload: ConfirmIn) -> Any:
+    services.problem_confirm(actor=auth_user(request), problem_id=problem_id, **payload.model_dump())
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/check", response=ProblemDetailOut, summary="The commissioner checks the resolution")
+def problem_check(request: HttpRequest, problem_id: int, payload: Versioned) -> Any:
+    services.problem_check(actor=auth_user(request), problem_id=problem_id, version=payload.version)
+    return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/chase", response=ProblemDetailOut, summary="A supervisor chases it (催办)")
+def problem_chase(request: HttpRequest, problem_id: int, payload: MessageIn) -> Any:
+    services.problem_chase(actor=auth_user(request), problem_id=problem_id, message=payload.message)
+    return _detail(request, problem_id)
+
+
+@router.post("/assignments/{assignment_id}/acknowledge", response=ProblemDetailOut,
+             summary="A department acknowledges receipt (签收)")
+def assignment_acknowledge(request: HttpRequest, assignment_id: int) -> Any:
+    assignment = services.assignment_acknowledge(actor=auth_user(request), assignment_id=assignment_id)
+    return _detail(request, assignment.problem_id)
+
+
+@router.post("/assignments/{assignment_id}/return", response=ProblemDetailOut,
+             summary="A department sends it back: wrongly dispatched (退单) or beyond its power")
+def assignment_return(request: HttpRequest, assignment_id: int, payload: ReturnIn) -> Any:
+    problem = services.assignment_return(actor=auth_user(request), assignment_id=assignment_id, **payload.model_dump())
+    return _detail(request, problem.pk)

@@ -1,0 +1,646 @@
+"""Writes for the problem ledger: one service per transition. Each locks the problem, checks the status
+against the transition table and the actor against ledger.rules, refuses stale versions, writes, and appends
+an immutable ProblemEvent in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qifu.core import access
+from qifu.core.errors import Conflict
+from qifu.enterprises.models import CommissionerAssignment, Enterprise
+from qifu.organisations.choices import Role, UnitKind
+from qifu.organisations.models import Section, Unit, User
+
+from . import deadlines, rules
+from .choices import (
+    ACTIVE_ASSIGNMENT,
+    TRANSITIONS,
+    AssignmentStatus,
+    Channel,
+    CloseReason,
+    Nature,
+    Priority,
+    Rating,
+    ResolutionType,
+    ReturnKind,
+    Status,
+    Tier,
+)
+from .models import Assignment, LedgerSequence, Problem, ProblemCategory, ProblemEvent, ProgressReport
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _event(
+    problem: Problem,
+    code: str,
+    *,
+    actor: User | None,
+    before: tuple[str, str] | None = None,
+    reason: str = "",
+    system: str = "",
+    at: datetime | None = None,
+    **data: Any,
+) -> ProblemEvent:
+    from_status, from_tier = before or ("", "")
+    return ProblemEvent.objects.create(
+        problem=problem,
+        code=code,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=system,
+        from_status=from_status,
+        to_status=problem.status if before else "",
+        from_tier=from_tier,
+        to_tier=problem.tier if before else "",
+        reason=reason,
+        data={k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()},
+        created_at=at or _now(),
+    )
+
+
+def _lock(problem_id: int, actor: User | None, expected_version: int | None) -> Problem:
+    qs = Problem.objects.select_for_update(of=("self",)).select_related("enterprise", "category")
+    if actor is None:  # a job
+        problem = qs.filter(pk=problem_id).first()
+        if problem is None:
+            raise access.NotFound
+    else:
+        problem = access.get_or_404(qs, actor, access.VIEW, pk=problem_id)
+    if expected_version is not None and problem.version != expected_version:
+        raise Conflict(
+            _("Someone else changed problem %(number)s meanwhile; reload it and try again.")
+            % {"number": problem.number},
+            current_version=problem.version,
+        )
+    return problem
+
+
+def _check(action: str, actor: User | None, problem: Problem, assignment: Assignment | None = None) -> None:
+    if problem.status not in TRANSITIONS[action]:
+        raise Conflict(
+            _("This step is not possible while the problem is “%(status)s”.")
+            % {"status": problem.get_status_display()},
+            current_version=problem.version,
+        )
+    if actor is not None and not rules.allowed(action, actor, problem, assignment):
+        raise PermissionDenied(_("Your role does not allow this step on this problem."))
+
+
+def _save(problem: Problem, *fields: str) -> None:
+    problem.version += 1
+    problem.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _require_text(field: str, value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [_("%(label)s is required.") % {"label": label}]})
+    return value
+
+
+def _ledger_prefix(enterprise: Enterprise | None) -> str:
+    """LQY for an enterprise of the district whose command center's code is lqy-cc; the region code otherwise."""
+    if enterprise is None:
+        return "GX"  # 共性: a common problem
+    unit = Unit.objects.filter(kind=UnitKind.COMMAND_CENTER, region_id=enterprise.region_id).order_by("id").first()
+    if unit is not None:
+        return unit.code.split("-")[0].upper()[:8]
+    return enterprise.region_id
+
+
+def next_number(enterprise: Enterprise | None, at: datetime) -> str:
+    """A dense, stable ledger number per prefix and year: LQY-2020-000123."""
+    prefix, year = _ledger_prefix(enterprise), timezone.localtime(at).year
+    seq, _created = LedgerSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    LedgerSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
+    seq.refresh_from_db(fields=["last"])
+    return f"{prefix}-{year}-{seq.last:06d}"
+
+
+def _active_commissioner(enterprise: Enterprise) -> User | None:
+    a = CommissionerAssignment.objects.filter(enterprise=enterprise, ended_at__isnull=True).select_related(
+        "commissioner"
+    ).first()
+    return a.commissioner if a else None
+
+
+def command_center_for(enterprise: Enterprise) -> Unit:
+    unit = Unit.objects.filter(kind=UnitKind.COMMAND_CENTER, region_id=enterprise.region_id, is_active=True).first()
+    if unit is None:
+        raise ValidationError(
+            _("No command center is set up for %(region)s; ask the administrator.") % {"region": enterprise.region}
+        )
+    return unit
+
+
+def task_force_for(problem: Problem) -> Unit:
+    unit = problem.category.task_force
+    if unit is None or not unit.is_active:
+        raise ValidationError(
+            _("No service task force covers the category “%(category)s”; ask the administrator.")
+            % {"category": problem.category}
+        )
+    return unit
+
+
+def leadership_for(problem: Problem) -> Unit:
+    """The leadership task force of the enterprise's city (the first by order); any one as a fallback."""
+    qs = Unit.objects.filter(kind=UnitKind.LEADERSHIP_TASK_FORCE, is_active=True).order_by("sort_order", "id")
+    if problem.enterprise_id:
+        local = qs.filter(region__code__startswith=problem.enterprise.region_id[:4]).first()
+        if local is not None:
+            return local
+    unit = qs.first()
+    if unit is None:
+        raise ValidationError(_("No leadership task force is set up; ask the administrator."))
+    return unit
+
+
+def _open_hop(problem: Problem, tier: str, unit: Unit, *, actor: User | None, at: datetime, **extra: Any) -> Assignment:
+    return Assignment.objects.create(
+        problem=problem,
+        tier=tier,
+        unit=unit,
+        assigned_by=actor if actor is not None and actor.pk else None,
+        assigned_at=at,
+        deadline=deadlines.hop_deadline(tier, at, crisis=problem.crisis_mode),
+        **extra,
+    )
+
+
+def _close_hops(problem: Problem, *, status: str, at: datetime, exclude_departments: bool = False) -> None:
+    qs = Assignment.objects.filter(problem=problem, status__in=ACTIVE_ASSIGNMENT)
+    if exclude_departments:
+        qs = qs.exclude(tier=Tier.DEPARTMENT)
+    qs.update(status=status, finished_at=at)
+
+
+def _current_tier_hop(problem: Problem) -> Assignment | None:
+    """The hop at the tier unit that holds the problem (command center, task force, leadership)."""
+    return (
+        Assignment.objects.filter(problem=problem)
+        .exclude(tier=Tier.DEPARTMENT)
+        .exclude(status=AssignmentStatus.WITHDRAWN)
+        .order_by("-assigned_at", "-id")
+        .first()
+    )
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ProblemInput:
+    enterprise_id: int
+    title: str
+    description: str = ""
+    category_id: int | None = None
+    nature: str = Nature.INDIVIDUAL
+    priority: str = Priority.NORMAL
+    channel: str = Channel.SELF_REPORT
+    crisis_mode: bool = False
+
+
+@transaction.atomic
+def problem_report(*, actor: User, data: ProblemInput) -> Problem:
+    """Record a problem. Reported by the enterprise's commissioner, it is accepted at once (首接负责)."""
+    enterprise = access.get_or_404(Enterprise, actor, access.VIEW, pk=data.enterprise_id)
+    commissioner = _active_commissioner(enterprise)
+    is_own_commissioner = commissioner is not None and commissioner.pk == actor.pk
+    may_report = (
+        is_own_commissioner
+        or access.has_role(actor, Role.ADMINISTRATOR)
+        or (access.has_role(actor, Role.ENTERPRISE_CONTACT) and enterprise.contacts.filter(user=actor).exists())
+        or access.region_in_scope(actor, enterprise.region_id, Role.COMMAND_CENTER)
+    )
+    if not may_report:
+        raise PermissionDenied(_("Only the enterprise, its commissioner or its command center may report its problems."))
+    errors: dict[str, list[str]] = {}
+    title = (data.title or "").strip()
+    if not title:
+        errors["title"] = [_("The title is required.")]
+    elif len(title) > 200:
+        errors["title"] = [_("The title is longer than 200 characters.")]
+    category = ProblemCategory.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
+    if category is None:
+        errors["category"] = [_("Choose a category.")]
+    for field, value, choices in (
+        ("nature", data.nature, Nature.values),
+        ("priority", data.priority, Priority.values),
+        ("channel", data.channel, Channel.values),
+    ):
+        if value not in choices:
+            errors[field] = [_("Not a valid choice.")]
+    if errors:
+        raise ValidationError(errors)
+    at = _now()
+    crisis = bool(data.crisis_mode or data.priority == Priority.URGENT and data.crisis_mode)
+    problem = Problem.objects.create(
+        number=next_number(enterprise, at),
+        enterprise=enterprise,
+        reported_by=actor,
+        channel=data.channel,
+        title=title,
+        description=(data.description or "").strip(),
+        category=category,
+        nature=data.nature,
+        priority=data.priority,
+        crisis_mode=crisis,
+        status=Status.REPORTED,
+        tier=Tier.COMMISSIONER,
+        responsible_unit=commissioner.unit if commissioner else None,
+        owner=commissioner,
+        reported_at=at,
+        deadline=deadlines.problem_deadline(at, crisis=crisis),
+    )
+    _event(problem, "reported", actor=actor, before=("", ""), at=at, channel=data.channel)
+    if is_own_commissioner:
+        before = (problem.status, problem.tier)
+        problem.status = Status.ACCEPTED
+        problem.first_receiver = actor
+        _save(problem, "status", "first_receiver")
+        _event(problem, "accepted", actor=actor, before=before, at=at)
+    return problem
+
+
+@transaction.atomic
+def problem_accept(*, actor: User, problem_id: int, version: int | None = None) -> Problem:
+    """The commissioner takes the problem on; whoever first receives it stays responsible (首接负责)."""
+    problem = _lock(problem_id, actor, version)
+    _check("accept", actor, problem)
+    before = (problem.status, problem.tier)
+    problem.status = Status.ACCEPTED
+    problem.first_receiver = actor
+    problem.owner = actor
+    problem.responsible_unit = actor.unit
+    _save(problem, "status", "first_receiver", "owner", "responsible_unit")
+    _event(problem, "accepted", actor=actor, before=before)
+    return problem
+
+
+def _mark_resolved(problem: Problem, *, actor: User | None, resolution_type: str, resolution: str,
+                   unit: Unit | None, at: datetime) -> None:
+    if resolution_type not in ResolutionType.values:
+        raise ValidationError({"resolution_type": [_("Choose how it was resolved.")]})
+    problem.status = Status.RESOLVED
+    problem.resolved_at = at
+    problem.resolved_tier = problem.tier
+    problem.resolved_unit = unit
+    problem.resolution_type = resolution_type
+    problem.resolution = resolution
+    problem.rating = ""
+    problem.confirmed_at = None
+    problem.checked_at = None
+    problem.warning = ""
+
+
+@transaction.atomic
+def problem_resolve_on_site(
+    *, actor: User, problem_id: int, resolution_type: str, resolution: str, version: int | None = None
+) -> Problem:
+    """The commissioner solved it on site (现场解决)."""
+    problem = _lock(problem_id, actor, version)
+    _check("resolve_on_site", actor, problem)
+    resolution = _require_text("resolution", resolution, _("The resolution"))
+    before, at = (problem.status, problem.tier), _now()
+    _mark_resolved(problem, actor=actor, resolution_type=resolution_type, resolution=resolution,
+                   unit=actor.unit, at=at)
+    _save(problem, "status", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
+          "rating", "confirmed_at", "checked_at", "warning")
+    _event(problem, "resolved", actor=actor, before=before, at=at, resolution_type=resolution_type)
+    return problem
+
+
+@transaction.atomic
+def problem_escalate(*, actor: User, problem_id: int, reason: str, version: int | None = None) -> Problem:
+    """Beyond the commissioner: an individual problem to the district command center, a common one to the
+    service task force of its domain."""
+    problem = _lock(problem_id, actor, version)
+    _check("escalate", actor, problem)
+    reason = _require_text("reason", reason, _("The reason"))
+    if problem.nature == Nature.COMMON:
+        tier, unit = Tier.TASK_FORCE, task_force_for(problem)
+    else:
+        tier, unit = Tier.COMMAND_CENTER, command_center_for(problem.enterprise)
+    before, at = (problem.status, problem.tier), _now()
+    _open_hop(problem, tier, unit, actor=actor, at=at)
+    problem.status, problem.tier = Status.ESCALATED, tier
+    problem.responsible_unit, problem.responsible_section, problem.owner = unit, None, None
+    _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
+    _event(problem, "escalated", actor=actor, before=before, reason=reason, at=at, unit=unit)
+    return problem
+
+
+@dataclass
+class DispatchTarget:
+    unit_id: int
+    section_id: int | None = None
+    owner_id: int | None = None
+    leader_id: int | None = None
+    deadline_days: int | None = None
+
+
+@transaction.atomic
+def problem_dispatch(
+    *,
+    actor: User,
+    problem_id: int,
+    targets: Sequence[DispatchTarget],
+    instructions: str = "",
+    version: int | None = None,
+) -> Problem:
+    """The command center, task force or leadership task force assigns the problem to one or more departments
+    (also used to reassign after a department sent it back: 改派)."""
+    problem = _lock(problem_id, actor, version)
+    _check("dispatch", actor, problem)
+    if not targets:
+        raise ValidationError({"targets": [_("Choose at least one responsible unit.")]})
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[t.unit_id for t in targets], is_active=True)}
+    errors: list[str] = []
+    for t in targets:
+        unit = units.get(t.unit_id)
+        if unit is None or unit.kind not in (UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU):
+            errors.append(_("Unit %(id)s is not an active department.") % {"id": t.unit_id})
+        elif t.section_id and not Section.objects.filter(pk=t.section_id, unit_id=t.unit_id).exists():
+            errors.append(_("The section does not belong to %(unit)s.") % {"unit": unit})
+    if len({t.unit_id for t in targets}) != len(targets):
+        errors.append(_("Each unit may be chosen once."))
+    active = Assignment.objects.filter(problem=problem, tier=Tier.DEPARTMENT, status__in=ACTIVE_ASSIGNMENT)
+    already = set(active.values_list("unit_id", flat=True)) & {t.unit_id for t in targets}
+    if already:
+        errors.append(_("Already with: %(units)s") % {"units": ", ".join(str(units[u]) for u in already)})
+    if errors:
+        raise ValidationError({"targets": errors})
+    before, at = (problem.status, problem.tier), _now()
+    first: Assignment | None = None
+    for t in targets:
+        hop = Assignment.objects.create(
+            problem=problem,
+            tier=Tier.DEPARTMENT,
+            unit=units[t.unit_id],
+            section_id=t.section_id,
+            owner_id=t.owner_id,
+            leader_id=t.leader_id,
+            assigned_by=actor,
+            assigned_at=at,
+            deadline=deadlines.hop_deadline(Tier.DEPARTMENT, at, crisis=problem.crisis_mode, days=t.deadline_days),
+            instructions=instructions.strip(),
+        )
+        first = first or hop
+    assert first is not None
+    problem.status, problem.tier = Status.DISPATCHED, Tier.DEPARTMENT
+    problem.responsible_unit, problem.responsible_section = first.unit, first.section
+    problem.owner_id = first.owner_id
+    _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
+    _event(problem, "dispatched", actor=actor, before=before, at=at, units=[t.unit_id for t in targets])
+    return problem
+
+
+def _my_active_assignment(problem: Problem, actor: User) -> Assignment | None:
+    """The actor's department's active hop on this problem, if any."""
+    hops = Assignment.objects.select_for_update().filter(
+        problem=problem, status__in=ACTIVE_ASSIGNMENT, tier=Tier.DEPARTMENT
+    )
+    return next((a for a in hops if rules.holds_assignment(actor, a)), None)
+
+
+def _lock_assignment(assignment_id: int, actor: User) -> tuple[Problem, Assignment]:
+    hop = Assignment.objects.filter(pk=assignment_id).values_list("problem_id", flat=True).first()
+    if hop is None:
+        raise access.NotFound
+    problem = _lock(hop, actor, None)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
+    return problem, assignment
+
+
+@transaction.atomic
+def assignment_acknowledge(*, actor: User, assignment_id: int) -> Assignment:
+    """A department acknowledges receipt (签收)."""
+    problem, assignment = _lock_assignment(assignment_id, actor)
+    _check("acknowledge", actor, problem, assignment)
+    if assignment.status != AssignmentStatus.PENDING:
+        raise Conflict(_("Already acknowledged."), current_version=problem.version)
+    at = _now()
+    assignment.status, assignment.acknowledged_at = AssignmentStatus.ACKNOWLEDGED, at
+    assignment.owner = assignment.owner or actor
+    assignment.save(update_fields=["status", "acknowledged_at", "owner"])
+    _save(problem)
+    _event(problem, "acknowledged", actor=actor, at=at, assignment=assignment.pk, unit=assignment.unit_id)
+    return assignment
+
+
+@transaction.atomic
+def problem_report_progress(
+    *, actor: User, problem_id: int, progress: str, next_step: str = "", blocker: str = "",
+    assignment_id: int | None = None,
+) -> ProgressReport:
+    """A structured progress report (定期报送); clears a yellow warning."""
+    problem = _lock(problem_id, actor, None)
+    assignment = (
+        Assignment.objects.filter(pk=assignment_id, problem=problem).first()
+        if assignment_id else _my_active_assignment(problem, actor)
+    )
+    _check("report_progress", actor, problem, assignment)
+    progress = _require_text("progress", progress, _("The progress"))
+    at = _now()
+    report = ProgressReport.objects.create(
+        problem=problem, assignment=assignment, author=actor, progress=progress,
+        next_step=next_step.strip(), blocker=blocker.strip(), created_at=at,
+    )
+    problem.last_progress_at = at
+    if problem.warning == "yellow":
+        problem.warning = ""
+    _save(problem, "last_progress_at", "warning")
+    _event(problem, "progress", actor=actor, at=at, report=report.pk, has_blocker=bool(report.blocker))
+    return report
+
+
+@transaction.atomic
+def problem_resolve(
+    *,
+    actor: User,
+    problem_id: int,
+    resolution_type: str,
+    resolution: str,
+    assignment_id: int | None = None,
+    version: int | None = None,
+) -> Problem:
+    """A department resolves its part (the problem is resolved when every active department has), or the
+    unit holding an escalated problem resolves it itself."""
+    problem = _lock(problem_id, actor, version)
+    assignment = (
+        Assignment.objects.select_for_update().filter(pk=assignment_id, problem=problem).first()
+        if assignment_id else None
+    )
+    if assignment is None and problem.status == Status.DISPATCHED:
+        assignment = _my_active_assignment(problem, actor)
+    _check("resolve", actor, problem, assignment)
+    resolution = _require_text("resolution", resolution, _("The resolution"))
+    if resolution_type not in ResolutionType.values:
+        raise ValidationError({"resolution_type": [_("Choose how it was resolved.")]})
+    before, at = (problem.status, problem.tier), _now()
+    if assignment is not None:
+        assignment.status, assignment.finished_at = AssignmentStatus.RESOLVED, at
+        assignment.save(update_fields=["status", "finished_at"])
+        remaining = Assignment.objects.filter(problem=problem, tier=Tier.DEPARTMENT, status__in=ACTIVE_ASSIGNMENT)
+        if remaining.exists():
+            _save(problem)
+            _event(problem, "part_resolved", actor=actor, at=at, assignment=assignment.pk, unit=assignment.unit_id,
+                   resolution_type=resolution_type, resolution=resolution)
+            return problem
+        unit = assignment.unit
+    else:
+        unit = problem.responsible_unit
+    _close_hops(problem, status=AssignmentStatus.RESOLVED, at=at)
+    _mark_resolved(problem, actor=actor, resolution_type=resolution_type, resolution=resolution, unit=unit, at=at)
+    _save(problem, "status", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
+          "rating", "confirmed_at", "checked_at", "warning")
+    _event(problem, "resolved", actor=actor, before=before, at=at, resolution_type=resolution_type,
+           unit=unit.pk if unit else None)
+    return problem
+
+
+@transaction.atomic
+def assignment_return(*, actor: User, assignment_id: int, kind: str, reason: str) -> Problem:
+    """A department sends the problem back: wrongly dispatched (退单, the dispatcher reassigns it) or beyond its
+    power (up to the leadership task force, which assigns again)."""
+    problem, assignment = _lock_assignment(assignment_id, actor)
+    _check("return", actor, problem, assignment)
+    if kind not in ReturnKind.values:
+        raise ValidationError({"kind": [_("Choose why it goes back.")]})
+    reason = _require_text("reason", reason, _("The reason"))
+    before, at = (problem.status, problem.tier), _now()
+    assignment.status, assignment.finished_at = AssignmentStatus.RETURNED, at
+    assignment.return_kind, assignment.return_reason = kind, reason
+    assignment.save(update_fields=["status", "finished_at", "return_kind", "return_reason"])
+    others = Assignment.objects.filter(problem=problem, tier=Tier.DEPARTMENT, status__in=ACTIVE_ASSIGNMENT)
+    if kind == ReturnKind.BEYOND_POWER:
+        others.update(status=AssignmentStatus.WITHDRAWN, finished_at=at)
+        _close_hops(problem, status=AssignmentStatus.RETURNED, at=at, exclude_departments=True)
+        unit = leadership_for(problem)
+        _open_hop(problem, Tier.LEADERSHIP, unit, actor=actor, at=at)
+        problem.status, problem.tier = Status.ESCALATED, Tier.LEADERSHIP
+        problem.responsible_unit, problem.responsible_section, problem.owner = unit, None, None
+    elif not others.exists():
+        hop = _current_tier_hop(problem)
+        problem.status = Status.ESCALATED
+        problem.tier = hop.tier if hop else Tier.COMMAND_CENTER
+        problem.responsible_unit = hop.unit if hop else command_center_for(problem.enterprise)
+        problem.responsible_section, problem.owner = None, None
+    _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
+    _event(problem, "returned", actor=actor, before=before, reason=reason, at=at, kind=kind,
+           assignment=assignment.pk, unit=assignment.unit_id)
+    return problem
+
+
+# --- confirmation and closing ------------------------------------------------------------------
+
+
+def _close_if_done(problem: Problem, *, actor: User | None, at: datetime) -> bool:
+    if problem.confirmed_at and problem.checked_at:
+        before = (problem.status, problem.tier)
+        problem.status, problem.closed_at, problem.close_reason = Status.CLOSED, at, CloseReason.CONFIRMED
+        _event(problem, "closed", actor=actor, before=before, at=at, close_reason=CloseReason.CONFIRMED)
+        return True
+    return False
+
+
+@transaction.atomic
+def problem_confirm(
+    *, actor: User, problem_id: int, rating: str, comment: str = "", version: int | None = None
+) -> Problem:
+    """The enterprise confirms and rates the resolution; 不满意 reopens it at the tier that resolved it (重办)."""
+    problem = _lock(problem_id, actor, version)
+    _check("confirm", actor, problem)
+    if rating not in Rating.values:
+        raise ValidationError({"rating": [_("Choose a rating.")]})
+    before, at = (problem.status, problem.tier), _now()
+    problem.rating, problem.rating_comment = rating, comment.strip()
+    if rating == Rating.UNSATISFIED:
+        _reopen(problem, actor=actor, at=at)
+        _save(problem, "rating", "rating_comment", "status", "tier", "responsible_unit", "owner", "redo_count",
+              "resolved_at", "confirmed_at", "checked_at")
+        _event(problem, "reopened", actor=actor, before=before, reason=comment.strip(), at=at, rating=rating)
+        return problem
+    problem.confirmed_at = at
+    _event(problem, "confirmed", actor=actor, at=at, rating=rating)
+    _close_if_done(problem, actor=actor, at=at)
+    _save(problem, "rating", "rating_comment", "confirmed_at", "status", "closed_at", "close_reason")
+    return problem
+
+
+def _reopen(problem: Problem, *, actor: User | None, at: datetime) -> None:
+    """重办: back to the tier that resolved it, with fresh hops (the old ones stay in the history)."""
+    problem.redo_count += 1
+    problem.resolved_at = problem.confirmed_at = problem.checked_at = None
+    tier, unit = problem.resolved_tier, problem.resolved_unit
+    if tier == Tier.COMMISSIONER or unit is None:
+        problem.status, problem.tier = Status.ACCEPTED, Tier.COMMISSIONER
+        problem.owner = problem.first_receiver
+        problem.responsible_unit = problem.first_receiver.unit if problem.first_receiver else None
+    elif tier == Tier.DEPARTMENT:
+        resolved_by = Assignment.objects.filter(
+            problem=problem, tier=Tier.DEPARTMENT, status=AssignmentStatus.RESOLVED
+        ).order_by("-finished_at")
+        units = list(dict.fromkeys(a.unit_id for a in resolved_by[:5])) or [unit.pk]
+        for unit_id in units:
+            Assignment.objects.create(
+                problem=problem, tier=Tier.DEPARTMENT, unit_id=unit_id, assigned_by=actor if actor and actor.pk else None,
+                assigned_at=at, deadline=deadlines.hop_deadline(Tier.DEPARTMENT, at, crisis=problem.crisis_mode),
+                instructions="redo",
+            )
+        problem.status, problem.tier, problem.responsible_unit_id, problem.owner = (
+            Status.DISPATCHED, Tier.DEPARTMENT, units[0], None)
+    else:
+        _open_hop(problem, tier, unit, actor=actor, at=at)
+        problem.status, problem.tier, problem.responsible_unit, problem.owner = Status.ESCALATED, tier, unit, None
+
+
+@transaction.atomic
+def problem_check(*, actor: User, problem_id: int, note: str = "", version: int | None = None) -> Problem:
+    """The commissioner checks the resolution with the enterprise; with its confirmation the problem closes."""
+    problem = _lock(problem_id, actor, version)
+    _check("check", actor, problem)
+    at = _now()
+    problem.checked_at = at
+    _event(problem, "checked", actor=actor, at=at, reason=note.strip())
+    _close_if_done(problem, actor=actor, at=at)
+    _save(problem, "checked_at", "status", "closed_at", "close_reason")
+    return problem
+
+
+@transaction.atomic
+def problem_expire_confirmation(*, problem_id: int, system: str = "ledger.sweep") -> Problem:
+    """The confirmation period expired without an answer: closed, recorded as such (a job, no user)."""
+    problem = _lock(problem_id, None, None)
+    _check("expire_confirmation", None, problem)
+    before, at = (problem.status, problem.tier), _now()
+    problem.status, problem.closed_at, problem.close_reason = Status.CLOSED, at, CloseReason.EXPIRED
+    _save(problem, "status", "closed_at", "close_reason")
+    _event(problem, "closed", actor=None, system=system, before=before, at=at, close_reason=CloseReason.EXPIRED)
+    return problem
+
+
+@transaction.atomic
+def problem_chase(*, actor: User, problem_id: int, message: str) -> Problem:
+    """A supervisor chases (催办) the unit that holds the problem."""
+    problem = _lock(problem_id, actor, None)
+    _check("chase", actor, problem)
+    message = _require_text("message", message, _("The message"))
+    _save(problem)
+    _event(problem, "chased", actor=actor, reason=message, unit=problem.responsible_unit_id)
+    return problem
