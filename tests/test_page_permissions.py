@@ -47,6 +47,33 @@ def unit(w: Any) -> dict[str, Any]:
     return {"pk": w.cc_lqy.pk}
 
 
+def notice(w: Any) -> dict[str, Any]:
+    """A notification of ``commissioner``'s: only they may mark it read, everyone else gets 404."""
+    from qifu.notifications.models import Notification
+
+    return {"pk": Notification.objects.create(recipient=w.commissioner, code="test.notice").pk}
+
+
+def problem(w: Any) -> dict[str, Any]:
+    """A problem reported by the enterprise of ``ent_lqy``, waiting for its commissioner."""
+    from qifu.ledger.models import ProblemCategory
+    from qifu.ledger.services import ProblemInput, problem_report
+
+    category = ProblemCategory.objects.get(code="other")
+    p = problem_report(actor=w.contact_user, data=ProblemInput(enterprise_id=w.ent_lqy.pk, title="t", category_id=category.pk))
+    return {"pk": p.pk}
+
+
+def accept(w: Any) -> dict[str, Any]:
+    return {**problem(w), "action": "accept"}
+
+
+def report_for(w: Any) -> dict[str, Any]:
+    return {"enterprise_pk": w.ent_lqy.pk}
+
+
+REPORTERS = ("admin", "cc_staff", "commissioner", "contact_user")
+
 # name: (kwargs builder, method, expected status per role)
 PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, int]]] = {
     "home": (None, "get", SIGNED_IN),
@@ -67,6 +94,15 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "profile": (None, "get", SIGNED_IN),
     "token-create": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "region-options": (None, "get", SIGNED_IN),
+    "problem-list": (None, "get", SIGNED_IN),
+    "problem-detail": (problem, "get", only(SEES_ENT, otherwise=404)),
+    "problem-report": (report_for, "get", only(REPORTERS, visible=SEES_ENT, otherwise=404)),
+    # accepting a problem: its commissioner (and administrators) are redirected back; others who see it 403
+    "problem-act": (accept, "post", {r: 302 if r in ("admin", "commissioner") else 403 if r in SEES_ENT else 404
+                                      for r in ALL_ROLES}),
+    "notification-list": (None, "get", SIGNED_IN),
+    "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
+    "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),
 }
 
 # Pages anyone may open without signing in, with the status they answer.

@@ -20,4 +20,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_import_enterprises": access.can(user, "enterprise.import"),
         "can_import_commissioners": access.can(user, "commissioner.import"),
         "is_administrator": access.has_role(user, "administrator"),
+        "admin_warnings": _admin_warnings(user),
     }
+
+
+def _admin_warnings(user: Any) -> list[str]:
+    """Things only administrators can fix, shown on every page they open (e.g. a missing holiday year)."""
+    if not access.has_role(user, "administrator"):
+        return []
+    from qifu.core import workdays
+
+    return workdays.calendar_warnings()

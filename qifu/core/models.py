@@ -29,3 +29,28 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.target_type}:{self.target_id}"
+
+
+class CalendarDay(models.Model):
+    """A day of China's official calendar that breaks the Mon–Fri rule (holiday or adjusted working day)."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "chinesecalendar", _("chinesecalendar package")
+        MANUAL = "manual", _("manual edit")
+
+    date = models.DateField(_("date"), primary_key=True)
+    is_workday = models.BooleanField(_("working day"))
+    # The holiday's official Chinese name (春节, 国庆节, …) is data, not a UI string; an adjusted working
+    # weekend (调休上班) carries the name of the holiday it makes up for.
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    # A re-seed from the package never overwrites a manual row.
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}".strip()

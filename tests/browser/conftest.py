@@ -61,7 +61,8 @@ def artifacts() -> Path:
 
 @pytest.fixture
 def reference_data(transactional_db: Any) -> None:
-    """Transactional tests end with a flush that empties the migration-loaded reference tables: reload them."""
+    """Transactional tests end with a flush that empties the migration-loaded tables (regions, industries,
+    the holiday calendar, problem categories): reload them."""
     from qifu.organisations import reference
     from qifu.organisations.models import Industry, Region
 
@@ -69,3 +70,11 @@ def reference_data(transactional_db: Any) -> None:
         reference.load_regions(Region)
     if not Industry.objects.exists():
         reference.load_industries(Industry)
+    from qifu.core import workdays
+    from qifu.core.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        workdays.seed_calendar()
+    from qifu.ledger.migrations import _seed
+
+    _seed.seed_categories()
