@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("qifu.organisations.urls")),
     path("", include("qifu.enterprises.urls")),
     path("", include("qifu.notifications.urls")),
+    path("", include("qifu.ledger.urls")),
 ]
 
 if settings.DEBUG:

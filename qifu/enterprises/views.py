@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from qifu.core import access
 from qifu.core.errors import Conflict
 from qifu.core.forms import add_service_errors
+from qifu.ledger import rules as ledger_rules
+from qifu.ledger import selectors as ledger_selectors
 from qifu.organisations.choices import Role
 
 from . import imports, io, selectors, services
@@ -87,6 +89,10 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.enterprise_timeline(user=user, enterprise=enterprise),
         "can_change": access.allowed(user, access.CHANGE, enterprise),
         "can_assign": access.allowed(user, access.ASSIGN, enterprise),
+        "can_report": ledger_rules.may_report(user, enterprise),
+        "problems": list(
+            ledger_selectors.problem_list(user=user, filters=ledger_selectors.ProblemFilter(enterprise_id=pk))[:20]
+        ),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 

@@ -66,15 +66,44 @@ def is_supervisor(user: Any, problem: Problem) -> bool:
     return holds_responsible_unit(user, problem)
 
 
+def dispatcher_unit_id(problem: Problem) -> int | None:
+    """The command center, task force or leadership task force that assigned the departments."""
+    return (
+        Assignment.objects.filter(problem=problem)
+        .exclude(tier=Tier.DEPARTMENT)
+        .order_by("-assigned_at", "-id")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
 def may_decide_extension(user: Any, problem: Problem, assignment: Assignment | None) -> bool:
     """The tier above grants extensions: the dispatching unit for a department's hop, leadership above that."""
     if is_admin(user) or access.has_role(user, Role.LEADERSHIP):
         return True
     if assignment is not None and assignment.tier == Tier.DEPARTMENT:
-        return holds_responsible_unit(user, problem)
+        dispatcher = dispatcher_unit_id(problem)
+        return dispatcher is not None and dispatcher in _unit_ids(
+            user, Role.COMMAND_CENTER, Role.TASK_FORCE, Role.LEADERSHIP
+        )
     if problem.tier == Tier.COMMISSIONER and problem.enterprise_id:
         return access.region_in_scope(user, problem.enterprise.region_id, Role.COMMAND_CENTER)
     return False
+
+
+def may_report(user: Any, enterprise: Any) -> bool:
+    """The enterprise itself, its commissioner, its district's command center, or an administrator."""
+    from qifu.enterprises.models import CommissionerAssignment, EnterpriseContact
+
+    if is_admin(user) or access.region_in_scope(user, enterprise.region_id, Role.COMMAND_CENTER):
+        return True
+    if access.has_role(user, Role.COMMISSIONER) and CommissionerAssignment.objects.filter(
+        enterprise=enterprise, commissioner=user, ended_at__isnull=True
+    ).exists():
+        return True
+    return access.has_role(user, Role.ENTERPRISE_CONTACT) and EnterpriseContact.objects.filter(
+        enterprise=enterprise, user=user
+    ).exists()
 
 
 def allowed(action: str, user: Any, problem: Problem, assignment: Assignment | None = None) -> bool:

@@ -28,6 +28,7 @@ from .choices import (
     AssignmentStatus,
     Channel,
     CloseReason,
+    ExtensionStatus,
     Nature,
     Priority,
     Rating,
@@ -36,7 +37,15 @@ from .choices import (
     Status,
     Tier,
 )
-from .models import Assignment, LedgerSequence, Problem, ProblemCategory, ProblemEvent, ProgressReport
+from .models import (
+    Assignment,
+    DeadlineExtension,
+    LedgerSequence,
+    Problem,
+    ProblemCategory,
+    ProblemEvent,
+    ProgressReport,
+)
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -221,13 +230,7 @@ def problem_report(*, actor: User, data: ProblemInput) -> Problem:
     enterprise = access.get_or_404(Enterprise, actor, access.VIEW, pk=data.enterprise_id)
     commissioner = _active_commissioner(enterprise)
     is_own_commissioner = commissioner is not None and commissioner.pk == actor.pk
-    may_report = (
-        is_own_commissioner
-        or access.has_role(actor, Role.ADMINISTRATOR)
-        or (access.has_role(actor, Role.ENTERPRISE_CONTACT) and enterprise.contacts.filter(user=actor).exists())
-        or access.region_in_scope(actor, enterprise.region_id, Role.COMMAND_CENTER)
-    )
-    if not may_report:
+    if not rules.may_report(actor, enterprise):
         raise PermissionDenied(_("Only the enterprise, its commissioner or its command center may report its problems."))
     errors: dict[str, list[str]] = {}
     title = (data.title or "").strip()
@@ -511,6 +514,8 @@ def problem_resolve(
           "rating", "confirmed_at", "checked_at", "warning")
     _event(problem, "resolved", actor=actor, before=before, at=at, resolution_type=resolution_type,
            unit=unit.pk if unit else None)
+    if problem.enterprise_id is None:
+        _resolve_children(problem, actor=actor, at=at)
     return problem
 
 
@@ -644,3 +649,126 @@ def problem_chase(*, actor: User, problem_id: int, message: str) -> Problem:
     _save(problem)
     _event(problem, "chased", actor=actor, reason=message, unit=problem.responsible_unit_id)
     return problem
+
+
+# --- deadline extensions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(
+    *, actor: User, problem_id: int, new_deadline: datetime, reason: str
+) -> DeadlineExtension:
+    """Whoever holds the problem asks for more time, with a reason; the tier above decides."""
+    problem = _lock(problem_id, actor, None)
+    assignment = _my_active_assignment(problem, actor)
+    _check("request_extension", actor, problem, assignment)
+    reason = _require_text("reason", reason, _("The reason"))
+    current = assignment.deadline if assignment is not None else problem.deadline
+    if timezone.is_naive(new_deadline):
+        raise ValidationError({"new_deadline": [_("Give the time zone of the new deadline.")]})
+    if current is not None and new_deadline <= current:
+        raise ValidationError({"new_deadline": [_("The new deadline must be later than the current one.")]})
+    if DeadlineExtension.objects.filter(problem=problem, status=ExtensionStatus.PENDING).exists():
+        raise Conflict(_("An extension request is already waiting for a decision."), current_version=problem.version)
+    at = _now()
+    ext = DeadlineExtension.objects.create(
+        problem=problem, assignment=assignment, requested_by=actor, requested_at=at, reason=reason,
+        new_deadline=new_deadline,
+    )
+    _save(problem)
+    _event(problem, "extension_requested", actor=actor, reason=reason, at=at, extension=ext.pk,
+           new_deadline=new_deadline.isoformat())
+    return ext
+
+
+@transaction.atomic
+def extension_decide(*, actor: User, extension_id: int, grant: bool, note: str = "") -> DeadlineExtension:
+    """The tier above grants or refuses; a granted extension moves the hop's deadline (or, at the commissioner's
+    tier, the problem's), never the enterprise's reporting time the handling time is measured from."""
+    problem_id = DeadlineExtension.objects.filter(pk=extension_id).values_list("problem_id", flat=True).first()
+    if problem_id is None:
+        raise access.NotFound
+    problem = _lock(problem_id, actor, None)
+    ext = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
+    _check("decide_extension", actor, problem, ext.assignment)
+    if ext.status != ExtensionStatus.PENDING:
+        raise Conflict(_("This request was already decided."), current_version=problem.version)
+    at = _now()
+    ext.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+    ext.decided_by, ext.decided_at, ext.decision_note = actor, at, note.strip()
+    ext.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    fields: list[str] = []
+    if grant:
+        if ext.assignment_id:
+            Assignment.objects.filter(pk=ext.assignment_id).update(deadline=ext.new_deadline)
+        else:
+            problem.deadline = ext.new_deadline
+            fields.append("deadline")
+        if problem.warning == "red":
+            problem.warning = ""
+            fields.append("warning")
+    _save(problem, *fields)
+    _event(problem, "extension_decided", actor=actor, reason=note.strip(), at=at, extension=ext.pk, granted=grant)
+    return ext
+
+
+# --- common problems -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def problems_merge(
+    *, actor: User, problem_ids: Sequence[int], title: str, category_id: int, description: str = ""
+) -> Problem:
+    """A task force groups the same problem of many enterprises into one common problem, worked once; each
+    enterprise's own problem waits (merged) and is resolved with it."""
+    if not access.has_role(actor, Role.TASK_FORCE, Role.LEADERSHIP, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Only task forces and leadership merge problems."))
+    ids = sorted(set(problem_ids))
+    if len(ids) < 2:
+        raise ValidationError({"problem_ids": [_("Choose at least two problems to merge.")]})
+    title = _require_text("title", title, _("The title"))
+    category = ProblemCategory.objects.filter(pk=category_id, is_active=True).first()
+    if category is None:
+        raise ValidationError({"category": [_("Choose a category.")]})
+    children = list(
+        Problem.objects.restrict(actor).select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    )
+    if len(children) != len(ids):
+        raise access.NotFound
+    not_open = [c.number for c in children if c.status not in TRANSITIONS["merge"] or c.parent_id]
+    if not_open:
+        raise Conflict(_("These problems cannot be merged now: %(numbers)s") % {"numbers": ", ".join(not_open)})
+    at = _now()
+    unit = category.task_force
+    if unit is None:
+        raise ValidationError({"category": [_("No service task force covers this category.")]})
+    parent = Problem.objects.create(
+        number=next_number(None, at), enterprise=None, reported_by=actor, channel=Channel.COMMISSIONER,
+        title=title, description=description.strip(), category=category, nature=Nature.COMMON,
+        priority=max((c.priority for c in children), key=[Priority.NORMAL, Priority.HIGH, Priority.URGENT].index),
+        crisis_mode=any(c.crisis_mode for c in children), status=Status.ESCALATED, tier=Tier.TASK_FORCE,
+        responsible_unit=unit, reported_at=min(c.reported_at for c in children),
+        deadline=min((c.deadline for c in children if c.deadline), default=None),
+    )
+    _open_hop(parent, Tier.TASK_FORCE, unit, actor=actor, at=at)
+    _event(parent, "reported", actor=actor, before=("", ""), at=at, merged=[c.pk for c in children])
+    for child in children:
+        before = (child.status, child.tier)
+        _close_hops(child, status=AssignmentStatus.WITHDRAWN, at=at)
+        child.status, child.parent = Status.MERGED, parent
+        _save(child, "status", "parent")
+        _event(child, "merged", actor=actor, before=before, at=at, parent=parent.pk, parent_number=parent.number)
+    return parent
+
+
+def _resolve_children(parent: Problem, *, actor: User | None, at: datetime) -> None:
+    """The common problem is resolved: every enterprise's own problem is resolved with it, to confirm."""
+    for child in Problem.objects.select_for_update(of=("self",)).filter(parent=parent, status=Status.MERGED):
+        before = (child.status, child.tier)
+        child.tier = parent.tier
+        _mark_resolved(child, actor=actor, resolution_type=parent.resolution_type, resolution=parent.resolution,
+                       unit=parent.resolved_unit, at=at)
+        _save(child, "status", "tier", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type",
+              "resolution", "rating", "confirmed_at", "checked_at", "warning")
+        _event(child, "resolved", actor=actor, before=before, at=at, parent=parent.pk,
+               resolution_type=parent.resolution_type)

@@ -229,3 +229,57 @@ def test_who_sees_a_problem(lw: Any) -> None:
     p = h.dispatched(lw)
     seen = {r for r in ROLES if Problem.objects.restrict(_user(lw, r)).filter(pk=p.pk).exists()}
     assert seen == {"admin", "leader", "cc_staff", "dept_staff", "bureau_staff", "commissioner", "contact_user"}
+
+
+def test_common_problem_is_worked_once_and_each_enterprise_confirms_its_own(lw: Any) -> None:
+    from qifu.core.testing.factories import ContactFactory
+
+    ContactFactory(enterprise=lw.ent_lqy2, user=lw.contact_user)  # the same contact person for brevity
+    a = h.report(lw, title="口罩紧缺")
+    b = services.problem_report(actor=lw.contact_user, data=services.ProblemInput(
+        enterprise_id=lw.ent_lqy2.pk, title="买不到KN95", category_id=lw.category.pk))
+    tf = lw.tf_member
+    tf._qifu_grants = None
+    with pytest.raises(Http404):  # the task force does not see them before anything is routed to it
+        services.problems_merge(actor=tf, problem_ids=[a.pk, b.pk], title="防护物资紧缺", category_id=lw.category.pk)
+    admin = lw.admin
+    parent = services.problems_merge(actor=admin, problem_ids=[a.pk, b.pk], title="防护物资紧缺",
+                                     category_id=lw.category.pk)
+    assert (parent.enterprise, parent.nature, parent.tier, parent.responsible_unit) == (
+        None, Nature.COMMON, Tier.TASK_FORCE, lw.task_force)
+    assert set(Problem.objects.filter(parent=parent).values_list("status", flat=True)) == {Status.MERGED}
+    assert Problem.objects.restrict(tf).filter(pk=parent.pk).exists()
+    services.problem_resolve(actor=tf, problem_id=parent.pk, resolution_type=SOLVED, resolution="统一调配 10 万只口罩")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.status == b.status == Status.RESOLVED and a.resolution == "统一调配 10 万只口罩"
+    services.problem_confirm(actor=lw.contact_user, problem_id=a.pk, rating=Rating.SATISFIED)
+    services.problem_check(actor=lw.commissioner, problem_id=a.pk)
+    a.refresh_from_db()
+    assert a.status == Status.CLOSED
+    with pytest.raises(PermissionDenied):  # ent_lqy2's commissioner checks its own, not this one
+        services.problem_check(actor=lw.commissioner, problem_id=b.pk)
+    assert ProblemEvent.objects.filter(problem=b, code="resolved", data__parent=parent.pk).exists()
+
+
+def test_extension_requested_and_granted_by_the_tier_above(lw: Any) -> None:
+    from datetime import timedelta
+
+    p = h.dispatched(lw)
+    enterprise_clock = p.deadline
+    hop = h.hop(p)
+    later = hop.deadline + timedelta(days=5)
+    with pytest.raises(ValidationError):
+        services.extension_request(actor=lw.dept_staff, problem_id=p.pk, new_deadline=hop.deadline, reason="需要时间")
+    ext = services.extension_request(actor=lw.dept_staff, problem_id=p.pk, new_deadline=later, reason="需等待外省物资")
+    with pytest.raises(Conflict):
+        services.extension_request(actor=lw.dept_staff, problem_id=p.pk, new_deadline=later, reason="again")
+    with pytest.raises(PermissionDenied):
+        services.extension_decide(actor=lw.dept_staff, extension_id=ext.pk, grant=True)
+    services.extension_decide(actor=lw.cc_staff, extension_id=ext.pk, grant=True, note="同意")
+    hop.refresh_from_db()
+    p.refresh_from_db()
+    assert hop.deadline == later
+    assert p.deadline == enterprise_clock  # the enterprise's own clock is not moved by a department's extension
+    assert list(ProblemEvent.objects.filter(problem=p).values_list("code", flat=True))[-2:] == [
+        "extension_requested", "extension_decided"]

@@ -1,0 +1,45 @@
+"""Display names of ledger event codes and tiers (events store codes, never text)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from qifu.ledger.choices import Tier
+
+register = template.Library()
+
+EVENT_LABELS = {
+    "reported": _("Reported"),
+    "accepted": _("Accepted by the commissioner"),
+    "escalated": _("Escalated"),
+    "dispatched": _("Assigned to departments"),
+    "acknowledged": _("Receipt acknowledged"),
+    "progress": _("Progress reported"),
+    "part_resolved": _("A department resolved its part"),
+    "resolved": _("Resolved"),
+    "returned": _("Sent back"),
+    "confirmed": _("Confirmed by the enterprise"),
+    "reopened": _("Reopened (unsatisfied)"),
+    "checked": _("Checked by the commissioner"),
+    "closed": _("Closed"),
+    "chased": _("Chased"),
+    "warning": _("Supervision warning"),
+    "escalated_overdue": _("Escalated: overdue"),
+    "merged": _("Merged into a common problem"),
+    "extension_requested": _("Deadline extension requested"),
+    "extension_decided": _("Deadline extension decided"),
+}
+
+
+@register.filter
+def problem_event_label(code: str) -> str:
+    return str(EVENT_LABELS.get(code, code))
+
+
+@register.filter
+def tier_label(code: str) -> str:
+    try:
+        return str(Tier(code).label)
+    except ValueError:
+        return code or "—"

@@ -1,0 +1,90 @@
+"""Ledger pages: the list, a problem's page showing only possible actions, actions through forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from qifu.ledger.choices import Status
+from qifu.ledger.models import Problem, ProblemEvent
+
+from . import helpers as h
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Any, user: Any) -> Any:
+    user._qifu_grants = None
+    client.force_login(user)
+    return client
+
+
+def test_report_through_the_form(client: Any, lw: Any) -> None:
+    login(client, lw.contact_user)
+    url = reverse("problem-report", kwargs={"enterprise_pk": lw.ent_lqy.pk})
+    response = client.post(url, {"title": "买不到KN95", "description": "", "category": str(lw.category.pk),
+                                 "nature": "individual", "priority": "normal", "channel": "self_report"})
+    assert response.status_code == 302
+    problem = Problem.objects.get(title="买不到KN95")
+    assert problem.status == Status.REPORTED and problem.reported_by == lw.contact_user
+
+
+def test_report_form_refuses_bad_input_and_saves_nothing(client: Any, lw: Any) -> None:
+    login(client, lw.contact_user)
+    url = reverse("problem-report", kwargs={"enterprise_pk": lw.ent_lqy.pk})
+    response = client.post(url, {"title": "", "category": "", "nature": "individual", "priority": "normal",
+                                 "channel": "self_report"})
+    assert response.status_code == 200 and Problem.objects.count() == 0
+
+
+def test_detail_shows_only_the_actions_open_to_the_user(client: Any, lw: Any) -> None:
+    p = h.report(lw)
+    url = reverse("problem-detail", kwargs={"pk": p.pk})
+    html = login(client, lw.commissioner).get(url).content.decode()
+    assert reverse("problem-act", kwargs={"pk": p.pk, "action": "accept"}) in html
+    html = login(client, lw.contact_user).get(url).content.decode()
+    assert "/act/" not in html
+    assert p.number in html
+
+
+def test_actions_through_the_page(client: Any, lw: Any) -> None:
+    p = h.report(lw)
+    login(client, lw.commissioner)
+    act = lambda action, **data: client.post(  # noqa: E731
+        reverse("problem-act", kwargs={"pk": p.pk, "action": action}), data)
+    assert act("accept", version=p.version).status_code == 302
+    assert act("escalate", reason="需要指挥部协调").status_code == 302
+    p.refresh_from_db()
+    assert p.status == Status.ESCALATED
+    # a stale form does nothing and says why
+    before = ProblemEvent.objects.count()
+    response = client.post(reverse("problem-act", kwargs={"pk": p.pk, "action": "resolve_on_site"}),
+                           {"version": "1", "resolution_type": "solved", "resolution": "x"}, follow=True)
+    assert ProblemEvent.objects.count() == before
+    assert response.status_code == 200 and 'class="msg-error"' in response.content.decode()
+    login(client, lw.cc_staff)
+    response = client.post(reverse("problem-act", kwargs={"pk": p.pk, "action": "dispatch"}),
+                           {"units": [str(lw.department.pk)]})
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.status == Status.DISPATCHED and p.responsible_unit == lw.department
+
+
+def test_list_filters_and_counts(client: Any, lw: Any) -> None:
+    h.dispatched(lw)
+    h.report(lw, title="另一个")
+    login(client, lw.leader)
+    html = client.get(reverse("problem-list"), {"status": "dispatched"}).content.decode()
+    assert "口罩紧缺" in html and "另一个" not in html
+    partial = client.get(reverse("problem-list"), {"q": "另一个"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "另一个" in partial and "<html" not in partial
+
+
+def test_list_query_count_does_not_grow_with_rows(client: Any, lw: Any, django_assert_max_num_queries: Any) -> None:
+    for i in range(15):
+        h.report(lw, title=f"问题{i}")
+    login(client, lw.leader)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("problem-list"))

@@ -1,0 +1,164 @@
+"""Ledger pages: the list, a problem's page with the actions open to the user, reporting a problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from qifu.core import access
+from qifu.core.errors import Conflict
+from qifu.core.forms import add_service_errors
+from qifu.enterprises.models import Enterprise
+from qifu.organisations.choices import UnitKind
+from qifu.organisations.models import Unit
+
+from . import rules, selectors, services
+from .forms import (
+    ConfirmForm,
+    DispatchForm,
+    MessageForm,
+    ProblemFilterForm,
+    ProblemForm,
+    ProgressForm,
+    ReasonForm,
+    ResolveForm,
+    ReturnForm,
+)
+from .models import Problem
+
+
+def _filters(request: HttpRequest) -> tuple[ProblemFilterForm, selectors.ProblemFilter]:
+    form = ProblemFilterForm(request.GET or None)
+    data = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in (None, "")}
+    return form, selectors.ProblemFilter(**data)
+
+
+@login_required
+@require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    form, flt = _filters(request)
+    qs = selectors.problem_list(user=request.user, filters=flt)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "counts": selectors.problem_counts(qs=qs), "query": query.urlencode(),
+               "categories": selectors.categories()}
+    template = "ledger/_problem_rows.html" if request.htmx else "ledger/problem_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    context = selectors.context_for_detail(user=request.user, problem=problem)
+    context["forms"] = {action: form_class() for action, (form_class, _call) in ACTIONS.items() if form_class}
+    if "dispatch" in context["actions"]:
+        context["forms"]["dispatch"] = DispatchForm(units=_dispatch_units(problem))
+    return render(request, "ledger/problem_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_report(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
+    enterprise = access.get_or_404(Enterprise, request.user, access.VIEW, pk=enterprise_pk)
+    if not rules.may_report(request.user, enterprise):
+        raise PermissionDenied
+    form = ProblemForm(request.POST or None, categories=selectors.categories())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            problem = services.problem_report(actor=request.user, data=services.ProblemInput(
+                enterprise_id=enterprise.pk, title=d["title"], description=d["description"],
+                category_id=int(d["category"]), nature=d["nature"], priority=d["priority"], channel=d["channel"],
+                crisis_mode=d["crisis_mode"],
+            ))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Problem %(number)s recorded.") % {"number": problem.number})
+            return redirect("problem-detail", pk=problem.pk)
+    return render(request, "ledger/problem_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _dispatch_units(problem: Problem) -> Any:
+    """Departments and economic bureaus of the enterprise's province (all, for a common problem)."""
+    qs = Unit.objects.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU], is_active=True)
+    if problem.enterprise_id:
+        qs = qs.filter(region__code__startswith=problem.enterprise.region_id[:2])
+    return qs.order_by("kind", "sort_order", "name")
+
+
+Call = Callable[[Any, Problem, dict[str, Any], int | None], Any]
+
+
+def _mine(user: Any, problem: Problem) -> int:
+    hop = selectors.my_assignment(user=user, problem=problem)
+    if hop is None:
+        raise Http404
+    return hop.pk
+
+
+ACTIONS: dict[str, tuple[type[forms.Form] | None, Call]] = {
+    "accept": (None, lambda u, p, d, v: services.problem_accept(actor=u, problem_id=p.pk, version=v)),
+    "resolve_on_site": (ResolveForm, lambda u, p, d, v: services.problem_resolve_on_site(
+        actor=u, problem_id=p.pk, version=v, **d)),
+    "escalate": (ReasonForm, lambda u, p, d, v: services.problem_escalate(actor=u, problem_id=p.pk, version=v, **d)),
+    "dispatch": (DispatchForm, lambda u, p, d, v: services.problem_dispatch(
+        actor=u, problem_id=p.pk, version=v, instructions=d.get("instructions", ""),
+        targets=[services.DispatchTarget(unit_id=int(x), deadline_days=d.get("deadline_days")) for x in d["units"]])),
+    "acknowledge": (None, lambda u, p, d, v: services.assignment_acknowledge(actor=u, assignment_id=_mine(u, p))),
+    "report_progress": (ProgressForm, lambda u, p, d, v: services.problem_report_progress(
+        actor=u, problem_id=p.pk, **d)),
+    "resolve": (ResolveForm, lambda u, p, d, v: services.problem_resolve(actor=u, problem_id=p.pk, version=v, **d)),
+    "return": (ReturnForm, lambda u, p, d, v: services.assignment_return(
+        actor=u, assignment_id=_mine(u, p), **d)),
+    "confirm": (ConfirmForm, lambda u, p, d, v: services.problem_confirm(actor=u, problem_id=p.pk, version=v, **d)),
+    "check": (None, lambda u, p, d, v: services.problem_check(actor=u, problem_id=p.pk, version=v)),
+    "chase": (MessageForm, lambda u, p, d, v: services.problem_chase(actor=u, problem_id=p.pk, **d)),
+}
+
+
+@login_required
+@require_POST
+def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take one transition; the service decides whether this user may, from this state and version."""
+    if action not in ACTIONS:
+        raise Http404
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    if not rules.allowed(action, request.user, problem, selectors.my_assignment(user=request.user, problem=problem)):
+        raise PermissionDenied
+    form_class, call = ACTIONS[action]
+    if form_class is DispatchForm:
+        form: forms.Form | None = DispatchForm(request.POST, units=_dispatch_units(problem))
+    else:
+        form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("problem-detail", pk=pk)
+    try:
+        version = int(request.POST["version"]) if request.POST.get("version") else None
+    except ValueError:
+        version = None
+    try:
+        call(request.user, problem, form.cleaned_data if form else {}, version)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("problem-detail", pk=pk)
