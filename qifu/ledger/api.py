@@ -17,6 +17,10 @@ from .schemas import (
     ConfirmIn,
     DispatchIn,
     EventOut,
+    ExtensionDecisionIn,
+    ExtensionIn,
+    ExtensionOut,
+    MergeIn,
     MessageIn,
     ProblemDetailOut,
     ProblemFilterIn,
@@ -62,6 +66,19 @@ def problem_counts(request: HttpRequest, filters: ProblemFilterIn = Query(...)) 
 def problem_report(request: HttpRequest, payload: ProblemIn) -> Any:
     problem = services.problem_report(actor=auth_user(request), data=services.ProblemInput(**payload.model_dump()))
     return Status(201, _detail(request, problem.pk))
+
+
+@router.post("/merge", response={201: ProblemDetailOut},
+             summary="Group the same problem of many enterprises into one common problem (task forces)")
+def problems_merge(request: HttpRequest, payload: MergeIn) -> Any:
+    parent = services.problems_merge(actor=auth_user(request), **payload.model_dump())
+    return Status(201, _detail(request, parent.pk))
+
+
+@router.post("/extensions/{extension_id}/decide", response=ExtensionOut,
+             summary="The tier above grants or refuses a deadline extension")
+def extension_decide(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> Any:
+    return services.extension_decide(actor=auth_user(request), extension_id=extension_id, **payload.model_dump())
 
 
 @router.get("/{problem_id}", response=ProblemDetailOut, summary="One problem with its hops and possible actions")
@@ -136,6 +153,13 @@ def problem_check(request: HttpRequest, problem_id: int, payload: Versioned) -> 
 def problem_chase(request: HttpRequest, problem_id: int, payload: MessageIn) -> Any:
     services.problem_chase(actor=auth_user(request), problem_id=problem_id, message=payload.message)
     return _detail(request, problem_id)
+
+
+@router.post("/{problem_id}/extensions", response={201: ExtensionOut},
+             summary="Ask for a later deadline, with a reason")
+def extension_request(request: HttpRequest, problem_id: int, payload: ExtensionIn) -> Any:
+    return Status(201, services.extension_request(actor=auth_user(request), problem_id=problem_id,
+                                                  **payload.model_dump()))
 
 
 @router.post("/assignments/{assignment_id}/acknowledge", response=ProblemDetailOut,

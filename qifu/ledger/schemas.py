@@ -172,3 +172,34 @@ class ReturnIn(Schema):
 
 class MessageIn(Schema):
     message: str
+
+
+class ExtensionIn(Schema):
+    new_deadline: datetime
+    reason: str
+
+
+class ExtensionDecisionIn(Schema):
+    grant: bool
+    note: str = ""
+
+
+class ExtensionOut(Schema):
+    id: int
+    problem_id: int
+    assignment_id: int | None
+    requested_by_id: int
+    requested_at: datetime
+    reason: str
+    new_deadline: datetime
+    status: str
+    decided_by_id: int | None
+    decided_at: datetime | None
+    decision_note: str
+
+
+class MergeIn(Schema):
+    problem_ids: list[int] = Field(..., min_length=2)
+    title: str
+    category_id: int
+    description: str = ""
