@@ -80,6 +80,7 @@ class CloseReason(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by the enterprise and checked by the commissioner")
     EXPIRED = "expired", _("Confirmation period expired")
     MERGED_PARENT = "merged_parent", _("Closed with its common problem")
+    IMPORTED = "imported", _("Imported as already finished")
 
 
 class WarningColour(models.TextChoices):

@@ -222,6 +222,7 @@ class ProgressReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["problem", "-created_at"], name="progress_problem_latest")]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 
