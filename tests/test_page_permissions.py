@@ -73,6 +73,12 @@ def report_for(w: Any) -> dict[str, Any]:
 
 
 REPORTERS = ("admin", "cc_staff", "commissioner", "contact_user")
+LEDGER_IMPORTERS = ("admin", "cc_staff")
+RETURNERS = ("admin", "leader", "cc_staff", "tf_member", "dept_staff", "bureau_staff")
+
+
+def department(w: Any) -> dict[str, Any]:
+    return {"unit_pk": w.department.pk}
 
 # name: (kwargs builder, method, expected status per role)
 PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, int]]] = {
@@ -96,6 +102,12 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "region-options": (None, "get", SIGNED_IN),
     "problem-list": (None, "get", SIGNED_IN),
     "problem-detail": (problem, "get", only(SEES_ENT, otherwise=404)),
+    "problem-export": (None, "get", only(tuple(r for r in ALL_ROLES if r not in ("contact_user", "nobody")))),
+    "ledger-import": (None, "get", only(LEDGER_IMPORTERS)),
+    "ledger-import-template": (None, "get", only(LEDGER_IMPORTERS)),
+    "return-import": (None, "get", only(RETURNERS)),
+    # a unit's return sheet: its own staff (and administrators); other officials 403, the rest 403 before lookup
+    "unit-return-sheet": (department, "get", only(("admin", "dept_staff"))),
     "problem-report": (report_for, "get", only(REPORTERS, visible=SEES_ENT, otherwise=404)),
     # accepting a problem: its commissioner (and administrators) are redirected back; others who see it 403
     "problem-act": (accept, "post", {r: 302 if r in ("admin", "commissioner") else 403 if r in SEES_ENT else 404

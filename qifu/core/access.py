@@ -192,7 +192,7 @@ def _through_enterprise(field: str) -> Rule:
     return rule
 
 
-def _unit_ids(user: Any) -> set[int]:
+def unit_ids(user: Any) -> set[int]:
     """The units the user works in (their grants' units)."""
     return {g.unit_id for g in grants(user) if g.unit_id}
 
@@ -209,7 +209,7 @@ def _problem_rule(user: Any, action: str) -> Q:
     cond = _enterprise_scope(user, VIEW)
     if cond != NOTHING:
         q |= Q(enterprise__in=Enterprise.objects.filter(cond).values("pk"))
-    units = _unit_ids(user)
+    units = unit_ids(user)
     if units:
         q |= Q(pk__in=Assignment.objects.filter(unit_id__in=units).values("problem_id"))
         q |= Q(responsible_unit_id__in=units)
@@ -227,7 +227,7 @@ def _through_problem(user: Any, action: str) -> Q:
 
 def _enterprises_routed_to_my_units(user: Any) -> Q:
     """Task forces and departments see the enterprises whose problems were routed to them."""
-    units = _unit_ids(user)
+    units = unit_ids(user)
     if not units:
         return NOTHING
     from qifu.ledger.models import Assignment
@@ -357,6 +357,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "commissioner.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
     "enterprise.export": tuple(Role.values),
     "unit.manage": (Role.ADMINISTRATOR,),
+    "ledger.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    "ledger.export": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
+    "ledger.return": (Role.ADMINISTRATOR, Role.DEPARTMENT, Role.COMMAND_CENTER, Role.TASK_FORCE, Role.LEADERSHIP),
 }
 
 

@@ -4,6 +4,11 @@ from . import views
 
 urlpatterns = [
     path("problems/", views.problem_list, name="problem-list"),
+    path("problems/export.xlsx", views.problem_export, name="problem-export"),
+    path("problems/import/", views.ledger_import, name="ledger-import"),
+    path("problems/import/template.xlsx", views.ledger_template, name="ledger-import-template"),
+    path("problems/returns/", views.return_import, name="return-import"),
+    path("units/<int:unit_pk>/return.xlsx", views.unit_return_sheet, name="unit-return-sheet"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
     path("problems/<int:pk>/act/<slug:action>/", views.problem_act, name="problem-act"),
     path("enterprises/<int:enterprise_pk>/problems/new/", views.problem_report, name="problem-report"),

@@ -88,3 +88,30 @@ def test_list_query_count_does_not_grow_with_rows(client: Any, lw: Any, django_a
     login(client, lw.leader)
     with django_assert_max_num_queries(14):
         client.get(reverse("problem-list"))
+
+
+def test_export_return_sheet_round_trip_through_the_pages(client: Any, lw: Any) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    p = h.dispatched(lw)
+    login(client, lw.leader)
+    response = client.get(reverse("problem-export"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert p.number in rows[1]
+
+    login(client, lw.dept_staff)
+    sheet = client.get(reverse("unit-return-sheet", kwargs={"unit_pk": lw.department.pk}))
+    wb = load_workbook(io.BytesIO(sheet.content))
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    progress_col = header.index(next(v for v in header if v in ("办理进展", "Progress"))) + 1
+    ws.cell(row=2, column=progress_col, value="已联系供货商，明日到货")
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = client.post(reverse("return-import"), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    assert response.status_code == 200, response.context["report"].to_dict()
+    assert p.progress_reports.get().progress == "已联系供货商，明日到货"
