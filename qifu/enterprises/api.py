@@ -10,11 +10,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from qifu.core import access
+from qifu.core.schemas import ImportReportOut
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
 from . import imports, io, selectors, services
@@ -35,24 +36,6 @@ from .schemas import (
 router = Router(tags=["enterprises"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportRowErrorOut(Schema):
-    row: int | None
-    column: str
-    column_label: str | None = None
-    value: Any = None
-    message: str
-
-
-class ImportReportOut(Schema):
-    ok: bool
-    dry_run: bool
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    errors: list[ImportRowErrorOut]
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

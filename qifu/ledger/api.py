@@ -3,14 +3,20 @@
 # No "from __future__ import annotations": ninja reads the annotations at import time.
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from qifu.core import access
+from qifu.core.schemas import ImportReportOut
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
+from qifu.organisations.models import Unit
 
-from . import selectors, services
+from . import imports, io, selectors, services
 from .models import Problem
 from .schemas import (
     CategoryOut,
@@ -66,6 +72,58 @@ def problem_counts(request: HttpRequest, filters: ProblemFilterIn = Query(...)) 
 def problem_report(request: HttpRequest, payload: ProblemIn) -> Any:
     problem = services.problem_report(actor=auth_user(request), data=services.ProblemInput(**payload.model_dump()))
     return Status(201, _detail(request, problem.pk))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_RESPONSE = {"responses": {"200": {"description": "Excel workbook", "content": {XLSX: {}}}}}
+
+
+def _xlsx(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/export.xlsx", response={200: None}, openapi_extra=XLSX_RESPONSE,
+            summary="The filtered ledger as Excel, in the columns offices use (streamed)")
+def problem_export(request: HttpRequest, filters: ProblemFilterIn = Query(...)) -> HttpResponse:  # noqa: B008
+    user = auth_user(request)
+    access.require_capability(user, "ledger.export")
+    response = _xlsx(f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
+    io.export_problems(selectors.problem_list(user=user, filters=selectors.ProblemFilter(**filters.model_dump())),
+                       out=response)
+    return response
+
+
+@router.post("/import", response={200: ImportReportOut, 400: ImportReportOut},
+             summary="Import an existing Excel ledger: all rows or none, with a row-by-row report")
+def ledger_import(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> Any:  # noqa: B008
+    user = auth_user(request)
+    access.require_capability(user, "ledger.import")
+    report = imports.ledger_import(actor=user, file=file, dry_run=dry_run)
+    return Status(200 if report.ok else 400, report.to_dict())
+
+
+@router.get("/returns/{unit_id}.xlsx", response={200: None}, openapi_extra=XLSX_RESPONSE,
+            summary="A unit's open problems as a return sheet to fill in (定期报送)")
+def return_sheet(request: HttpRequest, unit_id: int) -> HttpResponse:
+    user = auth_user(request)
+    access.require_capability(user, "ledger.return")
+    unit = access.get_or_404(Unit, user, access.VIEW, pk=unit_id)
+    if not (access.has_role(user, "administrator") or unit.pk in access.unit_ids(user)):
+        raise PermissionDenied
+    response = _xlsx(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
+    io.ledger_export_for_unit(unit, Problem.objects.restrict(user), out=response)
+    return response
+
+
+@router.post("/returns", response={200: ImportReportOut, 400: ImportReportOut},
+             summary="Upload a filled return sheet: progress and resolutions, refused per row if changed since")
+def return_import(request: HttpRequest, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+    user = auth_user(request)
+    access.require_capability(user, "ledger.return")
+    report = imports.progress_import(actor=user, file=file)
+    return Status(200 if report.ok else 400, report.to_dict())
 
 
 @router.post("/merge", response={201: ProblemDetailOut},
