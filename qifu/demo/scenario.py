@@ -851,8 +851,17 @@ def load_assignments(ctx: Context) -> None:
     ctx.say(f"  commissioner assignments: {len(served) + len(new)}")
 
 
+def load_ledger(ctx: Context) -> None:
+    """The problem ledger (qifu/demo/ledger.py; imported here because it builds on this module)."""
+    from .ledger import load_ledger as load
+
+    load(ctx)
+
+
 # The parts, in order. Later issues append theirs (each takes the Context, must be idempotent).
-PARTS: list[Callable[[Context], None]] = [load_units, load_enterprises, load_users, load_contacts, load_assignments]
+PARTS: list[Callable[[Context], None]] = [
+    load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger,
+]
 
 
 def check_allowed() -> None:

@@ -134,6 +134,8 @@ class Problem(models.Model):
             models.Index(fields=["responsible_unit", "status"], name="problem_unit_status"),
             models.Index(fields=["enterprise", "status"], name="problem_enterprise_status"),
             models.Index(fields=["warning", "status"], name="problem_warning_status"),
+            models.Index(fields=["status", "-reported_at", "-id"], name="problem_status_reported"),
+            models.Index(fields=["-reported_at", "-id"], name="problem_reported_desc"),
         ]
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
@@ -172,6 +174,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
             models.Index(fields=["problem", "status"], name="assignment_problem_status"),
+            models.Index(fields=["unit", "problem"], name="assignment_unit_problem"),
         ]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")

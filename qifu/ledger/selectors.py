@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from qifu.core import access
 from qifu.organisations.models import User
@@ -40,6 +41,10 @@ class ProblemFilter:
     sort: str = "reported"
 
 
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 def problem_list(*, user: User, filters: ProblemFilter | None = None) -> QuerySet[Problem]:
     """The problems the user may see, filtered and sorted, with what a ledger row shows loaded."""
     f = filters or ProblemFilter()
@@ -65,12 +70,13 @@ def problem_list(*, user: User, filters: ProblemFilter | None = None) -> QuerySe
         qs = qs.filter(nature=f.nature)
     if f.warning:
         qs = qs.filter(warning=f.warning)
+    # Ranges on the stored instant (local day boundaries), not __date, so the indexes serve them.
     if f.reported_from:
-        qs = qs.filter(reported_at__date__gte=f.reported_from)
+        qs = qs.filter(reported_at__gte=_day_start(f.reported_from))
     if f.reported_to:
-        qs = qs.filter(reported_at__date__lte=f.reported_to)
+        qs = qs.filter(reported_at__lt=_day_start(f.reported_to + timedelta(days=1)))
     if f.deadline_before:
-        qs = qs.filter(deadline__date__lte=f.deadline_before)
+        qs = qs.filter(deadline__lt=_day_start(f.deadline_before + timedelta(days=1)))
     if f.enterprise_id:
         qs = qs.filter(enterprise_id=f.enterprise_id)
     return qs.select_related(
