@@ -1,0 +1,42 @@
+"""The ledger's notification messages, registered once with English msgids (imported by supervision and tasks)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from qifu.core import notify
+
+WARNING_RED = "ledger.warning_red"
+WARNING_YELLOW = "ledger.warning_yellow"
+WARNING_BLUE = "ledger.warning_blue"
+ESCALATED_OVERDUE = "ledger.escalated_overdue"
+DIGEST = "ledger.digest"
+
+# colour → message code of the notice sent when a problem turns that colour.
+WARNING_CODES = {"red": WARNING_RED, "yellow": WARNING_YELLOW, "blue": WARNING_BLUE}
+
+notify.register(
+    WARNING_RED,
+    _("Red warning: problem %(number)s is overdue"),
+    _("%(title)s — it was due on %(deadline)s."),
+)
+notify.register(
+    WARNING_YELLOW,
+    _("Yellow warning: no progress report on problem %(number)s"),
+    _("%(title)s — no progress has been reported for %(days)s working days."),
+)
+notify.register(
+    WARNING_BLUE,
+    _("Blue warning: problem %(number)s is due within one working day"),
+    _("%(title)s — it is due on %(deadline)s."),
+)
+notify.register(
+    ESCALATED_OVERDUE,
+    _("Problem %(number)s escalated: overdue"),
+    _("%(title)s was overdue by %(days)s working days and now lies with %(unit)s."),
+)
+notify.register(
+    DIGEST,
+    _("Ledger digest for %(unit)s: %(open)s open problems"),
+    _("%(open)s open, %(red)s overdue (red), %(yellow)s without progress (yellow), %(blue)s due soon (blue)."),
+)
