@@ -102,6 +102,7 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "region-options": (None, "get", SIGNED_IN),
     "problem-list": (None, "get", SIGNED_IN),
     "problem-detail": (problem, "get", only(SEES_ENT, otherwise=404)),
+    "problem-kpis": (None, "get", only(tuple(r for r in ALL_ROLES if r not in ("contact_user", "nobody")))),
     "problem-export": (None, "get", only(tuple(r for r in ALL_ROLES if r not in ("contact_user", "nobody")))),
     "ledger-import": (None, "get", only(LEDGER_IMPORTERS)),
     "ledger-import-template": (None, "get", only(LEDGER_IMPORTERS)),

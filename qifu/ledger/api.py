@@ -16,7 +16,7 @@ from qifu.core.schemas import ImportReportOut
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 from qifu.organisations.models import Unit
 
-from . import imports, io, selectors, services
+from . import imports, io, kpis, selectors, services
 from .models import Problem
 from .schemas import (
     CategoryOut,
@@ -60,6 +60,18 @@ def category_list(request: HttpRequest) -> Any:
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def problem_list(request: HttpRequest, filters: ProblemFilterIn = Query(...)) -> QuerySet[Problem]:  # noqa: B008
     return selectors.problem_list(user=auth_user(request), filters=selectors.ProblemFilter(**filters.model_dump()))
+
+
+@router.get("/kpis", response=dict[str, Any],
+            summary="KPIs per responsible unit or tier (and overall) over the caller's scope, with their formulas")
+def problem_kpis(request: HttpRequest, by: str = "unit", filters: ProblemFilterIn = Query(...)) -> Any:  # noqa: B008
+    user = auth_user(request)
+    if not access.is_official(user):
+        raise PermissionDenied
+    qs = selectors.problem_list(user=user, filters=selectors.ProblemFilter(**filters.model_dump()))
+    group = by if by in ("unit", "tier") else "unit"
+    return {"overall": kpis.overall(qs), "by": group, "rows": kpis.kpis(qs=qs, by=group),
+            "formulas": {k: str(v) for k, v in kpis.FORMULAS.items()}}
 
 
 @router.get("/counts", response=dict[str, int], summary="Counts per status and warning for the same filters")

@@ -6,3 +6,6 @@ class LedgerConfig(AppConfig):
     name = "qifu.ledger"
     label = "ledger"
     verbose_name = _("Problem ledger")
+
+    def ready(self) -> None:
+        from . import notices  # noqa: F401  (registers the ledger's notification messages)

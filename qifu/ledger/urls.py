@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("problems/", views.problem_list, name="problem-list"),
+    path("problems/kpis/", views.problem_kpis, name="problem-kpis"),
     path("problems/export.xlsx", views.problem_export, name="problem-export"),
     path("problems/import/", views.ledger_import, name="ledger-import"),
     path("problems/import/template.xlsx", views.ledger_template, name="ledger-import-template"),

@@ -24,7 +24,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.choices import UnitKind
 from qifu.organisations.models import Unit
 
-from . import imports, io, rules, selectors, services
+from . import imports, io, kpis, rules, selectors, services
 from .forms import (
     ConfirmForm,
     DispatchForm,
@@ -239,3 +239,17 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
 def return_import(request: HttpRequest) -> HttpResponse:
     access.require_capability(request.user, "ledger.return")
     return _upload(request, run=imports.progress_import, title=_("Upload a progress return sheet"), template_url=None)
+
+
+@login_required
+@require_GET
+def problem_kpis(request: HttpRequest) -> HttpResponse:
+    """KPIs per responsible unit or tier over the user's scope (and the list's filters), with the formulas."""
+    if not access.is_official(request.user):
+        raise PermissionDenied
+    form, flt = _filters(request)
+    by = request.GET.get("by") if request.GET.get("by") in ("unit", "tier") else "unit"
+    qs = selectors.problem_list(user=request.user, filters=flt)
+    context = {"form": form, "by": by, "overall": kpis.overall(qs), "rows": kpis.kpis(qs=qs, by=by),
+               "formulas": kpis.FORMULAS}
+    return render(request, "ledger/kpis.html", context)

@@ -43,3 +43,9 @@ def tier_label(code: str) -> str:
         return str(Tier(code).label)
     except ValueError:
         return code or "—"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.756 → "75.6%"; no denominator → "—"."""
+    return "—" if value is None else f"{value * 100:.1f}%"

@@ -115,3 +115,15 @@ def test_export_return_sheet_round_trip_through_the_pages(client: Any, lw: Any) 
     response = client.post(reverse("return-import"), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
     assert response.status_code == 200, response.context["report"].to_dict()
     assert p.progress_reports.get().progress == "已联系供货商，明日到货"
+
+
+def test_kpi_page_and_api_state_their_formulas(client: Any, lw: Any) -> None:
+    h.closed(lw)
+    login(client, lw.leader)
+    html = client.get(reverse("problem-kpis")).content.decode()
+    assert "100.0%" in html  # the one rated problem was satisfied
+    body = client.get("/api/v1/problems/kpis", {"by": "tier"}).json()
+    assert body["overall"]["satisfaction_rate"] == 1.0 and body["by"] == "tier"
+    assert "satisfaction_rate" in body["formulas"]
+    login(client, lw.contact_user)
+    assert client.get(reverse("problem-kpis")).status_code == 403
