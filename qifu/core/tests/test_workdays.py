@@ -276,7 +276,7 @@ def test_manual_admin_edit_survives_reseeding(seeded: None, admin_client, admin_
 
 @pytest.mark.django_db
 def test_admin_lists_the_calendar(seeded: None, admin_client, english: None) -> None:
-    response = admin_client.get(reverse("admin:core_calendarday_changelist"), {"date__year": "2020"})
+    response = admin_client.get(reverse("admin:core_calendarday_changelist"), {"date__year": "2020"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "adjusted working day" in response.content.decode()
     # package rows cannot be deleted (they would come straight back)
