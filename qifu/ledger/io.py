@@ -38,85 +38,81 @@ CTX = "ledger sheet"
 CHUNK = 2000
 
 
-def _label(text: str) -> Any:
-    return pgettext_lazy(CTX, text)
-
-
 # --- the ledger (问题台账) ------------------------------------------------------------------------
 
-SEQ = Column("seq", _label("No."), aliases=("序号", "编号序号"), importable=False, width=6)
+SEQ = Column("seq", pgettext_lazy("ledger sheet", "No."), aliases=("序号", "编号序号"), importable=False, width=6)
 NUMBER = Column(
     "number",
-    _label("Ledger number"),
+    pgettext_lazy("ledger sheet", "Ledger number"),
     aliases=("台账编号", "问题编号", "编号"),
     text=True,
-    help_text=_label("Optional. A ledger number already in the system is refused: this import only creates."),
+    help_text=pgettext_lazy("ledger sheet", "Optional. A ledger number already in the system is refused: this import only creates."),
     width=18,
 )
 ENTERPRISE = Column(
     "enterprise",
-    _label("Enterprise name"),
+    pgettext_lazy("ledger sheet", "Enterprise name"),
     aliases=("企业名称", "企业", "单位名称", "企业全称"),
     example="成都某某汽车零部件有限公司",
-    help_text=_label("The registered name, exactly; or fill in the credit code instead."),
+    help_text=pgettext_lazy("ledger sheet", "The registered name, exactly; or fill in the credit code instead."),
     width=32,
 )
 CREDIT_CODE = Column(
     "credit_code",
-    _label("Credit code"),
+    pgettext_lazy("ledger sheet", "Credit code"),
     aliases=("统一社会信用代码", "社会信用代码", "信用代码", "USCC"),
     text=True,
-    help_text=_label("The 18-character unified social credit code; it decides when both are given."),
+    help_text=pgettext_lazy("ledger sheet", "The 18-character unified social credit code; it decides when both are given."),
     width=22,
 )
-DISTRICT = Column("district", _label("District"), aliases=("所在区县", "区县", "所在区域"), importable=False, width=12)
+DISTRICT = Column("district", pgettext_lazy("ledger sheet", "District"), aliases=("所在区县", "区县", "所在区域"), importable=False, width=12)
 DESCRIPTION = Column(
     "description",
-    _label("Problem description"),
+    pgettext_lazy("ledger sheet", "Problem description"),
     aliases=("问题描述", "问题", "问题内容", "存在问题"),
     required=True,
     example="员工复工需要口罩 2000 只",
-    help_text=_label("The first line becomes the title (up to 200 characters); the whole text the description."),
+    help_text=pgettext_lazy("ledger sheet", "The first line becomes the title (up to 200 characters); the whole text the description."),
     width=50,
 )
 CATEGORY = Column(
     "category",
-    _label("Problem category"),
+    pgettext_lazy("ledger sheet", "Problem category"),
     aliases=("问题类型", "问题类别", "类型", "类别"),
     required=True,
     example="protective_supplies",
-    help_text=_label("A problem category, by name or code."),
+    help_text=pgettext_lazy("ledger sheet", "A problem category, by name or code."),
     width=14,
 )
 NATURE = Column(
     "nature",
-    _label("Problem nature"),
+    pgettext_lazy("ledger sheet", "Problem nature"),
     aliases=("问题性质", "性质"),
     example="个性",
-    help_text=_label("个性 (individual) or 共性 (common); empty means individual."),
+    help_text=pgettext_lazy("ledger sheet", "个性 (individual) or 共性 (common); empty means individual."),
     width=10,
 )
-UNIT = Column("unit", _label("Responsible unit"), aliases=("责任单位", "牵头单位"), importable=False, width=20)
-SECTION = Column("section", _label("Responsible section"), aliases=("责任科室", "科室"), importable=False, width=14)
+UNIT = Column("unit", pgettext_lazy("ledger sheet", "Responsible unit"), aliases=("责任单位", "牵头单位"), importable=False, width=20)
+SECTION = Column("section", pgettext_lazy("ledger sheet", "Responsible section"), aliases=("责任科室", "科室"), importable=False, width=14)
 DEADLINE = Column(
     "deadline",
-    _label("Deadline"),
+    pgettext_lazy("ledger sheet", "Deadline"),
     aliases=("完成时限", "办结时限", "时限"),
     example="2020-02-20",
-    help_text=_label("Optional: a date (2020-02-20). Empty: the default deadline counted from the import."),
+    help_text=pgettext_lazy("ledger sheet", "Optional: a date (2020-02-20). Empty: the default deadline counted from the import."),
     width=12,
 )
-PROGRESS = Column("progress", _label("Progress"), aliases=("办理进展", "进展情况", "进展"), width=40)
+PROGRESS = Column("progress", pgettext_lazy("ledger sheet", "Progress"), aliases=("办理进展", "进展情况", "进展"), width=40)
 STATUS = Column(
     "status",
-    _label("Handling status"),
+    pgettext_lazy("ledger sheet", "Handling status"),
     aliases=("办理状态", "状态", "办结状态"),
     example="办理中",
-    help_text=_label("Empty or 办理中 for an open problem; 已办结 for one already finished (imported as closed)."),
+    help_text=pgettext_lazy("ledger sheet", "Empty or 办理中 for an open problem; 已办结 for one already finished (imported as closed)."),
     width=12,
 )
-WARNING = Column("warning", _label("Warning"), aliases=("预警", "预警状态", "督办预警"), importable=False, width=10)
-RATING = Column("rating", _label("Enterprise rating"), aliases=("企业评价", "评价", "满意度"), importable=False, width=12)
+WARNING = Column("warning", pgettext_lazy("ledger sheet", "Warning"), aliases=("预警", "预警状态", "督办预警"), importable=False, width=10)
+RATING = Column("rating", pgettext_lazy("ledger sheet", "Enterprise rating"), aliases=("企业评价", "评价", "满意度"), importable=False, width=12)
 
 # The export, in the order offices use.
 LEDGER_COLUMNS: tuple[Column, ...] = (
@@ -134,7 +130,7 @@ LEDGER_IMPORT_COLUMNS: tuple[Column, ...] = (
 def ledger_template() -> bytes:
     """The ledger import template (.xlsx)."""
     columns = [c for c in LEDGER_IMPORT_COLUMNS if c.importable]
-    return excel.template_workbook(columns, _label("Ledger"), [{c.key: c.example for c in columns}])
+    return excel.template_workbook(columns, pgettext_lazy("ledger sheet", "Ledger"), [{c.key: c.example for c in columns}])
 
 
 def _local_date(value: datetime | None) -> date | None:
@@ -193,46 +189,46 @@ def _ledger_rows(queryset: QuerySet[Problem]) -> Iterator[dict[str, Any]]:
 def export_problems(queryset: QuerySet[Problem], *, out: IO[bytes] | None = None) -> bytes | None:
     """The problems of ``queryset`` (already scoped and sorted by the caller, e.g. selectors.problem_list) as
     the office ledger .xlsx, or written to ``out``. Constant memory: one query, streamed."""
-    return excel.write_workbook(LEDGER_COLUMNS, _ledger_rows(queryset), _label("Ledger"), out=out)
+    return excel.write_workbook(LEDGER_COLUMNS, _ledger_rows(queryset), pgettext_lazy("ledger sheet", "Ledger"), out=out)
 
 
 # --- departments' returns (定期报送) ----------------------------------------------------------------
 
 RESOLVED = Column(
     "resolved",
-    _label("Resolved"),
+    pgettext_lazy("ledger sheet", "Resolved"),
     aliases=("是否办结", "办结", "已办结"),
-    help_text=_label("Yes when your unit has finished its part; fill in the resolution type and details."),
+    help_text=pgettext_lazy("ledger sheet", "Yes when your unit has finished its part; fill in the resolution type and details."),
     width=8,
 )
 RESOLUTION_TYPE = Column(
     "resolution_type",
-    _label("Resolution type"),
+    pgettext_lazy("ledger sheet", "Resolution type"),
     aliases=("办结类型", "解决类型", "办理结果"),
-    help_text=_label("Solved (已解决), explained (解释说明) or partly solved (部分解决)."),
+    help_text=pgettext_lazy("ledger sheet", "Solved (已解决), explained (解释说明) or partly solved (部分解决)."),
     width=14,
 )
 RESOLUTION = Column(
     "resolution",
-    _label("Resolution details"),
+    pgettext_lazy("ledger sheet", "Resolution details"),
     aliases=("办结情况", "办结说明", "解决情况"),
     width=40,
 )
 RETURN_COLUMNS: tuple[Column, ...] = (
     SEQ,
-    Column("number", _label("Ledger number"), aliases=("台账编号", "问题编号", "编号"), required=True, text=True,
+    Column("number", pgettext_lazy("ledger sheet", "Ledger number"), aliases=("台账编号", "问题编号", "编号"), required=True, text=True,
            width=18),
-    Column("enterprise", _label("Enterprise name"), aliases=("企业名称", "企业"), importable=False, width=28),
-    Column("description", _label("Problem description"), aliases=("问题描述", "问题"), importable=False, width=50),
-    Column("deadline", _label("Deadline"), aliases=("完成时限", "办结时限", "时限"), importable=False, width=12),
-    Column("progress", _label("Progress"), aliases=("办理进展", "进展情况", "进展"), width=40),
-    Column("next_step", _label("Next step"), aliases=("下一步", "下一步工作", "下一步计划"), width=30),
-    Column("blocker", _label("Difficulties"), aliases=("存在困难", "困难", "存在问题和困难"), width=30),
+    Column("enterprise", pgettext_lazy("ledger sheet", "Enterprise name"), aliases=("企业名称", "企业"), importable=False, width=28),
+    Column("description", pgettext_lazy("ledger sheet", "Problem description"), aliases=("问题描述", "问题"), importable=False, width=50),
+    Column("deadline", pgettext_lazy("ledger sheet", "Deadline"), aliases=("完成时限", "办结时限", "时限"), importable=False, width=12),
+    Column("progress", pgettext_lazy("ledger sheet", "Progress"), aliases=("办理进展", "进展情况", "进展"), width=40),
+    Column("next_step", pgettext_lazy("ledger sheet", "Next step"), aliases=("下一步", "下一步工作", "下一步计划"), width=30),
+    Column("blocker", pgettext_lazy("ledger sheet", "Difficulties"), aliases=("存在困难", "困难", "存在问题和困难"), width=30),
     RESOLVED,
     RESOLUTION_TYPE,
     RESOLUTION,
     # Trailing, for the conflict check: a row whose problem changed since the export is refused.
-    Column("version", _label("Version"), aliases=("版本", "版本号"), required=True, width=6),
+    Column("version", pgettext_lazy("ledger sheet", "Version"), aliases=("版本", "版本号"), required=True, width=6),
 )
 
 # Words offices write for the resolution types, accepted besides the codes and the translated labels.
@@ -286,4 +282,4 @@ def ledger_export_for_unit(
 ) -> bytes | None:
     """The open problems ``unit`` holds, from ``queryset`` (scoped by the caller), as the sheet its staff fill
     in and import back with ``imports.progress_import``; the deadline is the unit's own hop deadline."""
-    return excel.write_workbook(RETURN_COLUMNS, _unit_rows(unit, queryset), _label("Progress return"), out=out)
+    return excel.write_workbook(RETURN_COLUMNS, _unit_rows(unit, queryset), pgettext_lazy("ledger sheet", "Progress return"), out=out)

@@ -197,8 +197,8 @@ def _fill(content: bytes, values: dict[str, dict[str, Any]]) -> bytes:
     """Fill cells of an exported return sheet: {ledger number: {column key: value}}."""
     wb = load_workbook(stdio.BytesIO(content))
     ws = wb.active
-    header = [c.value for c in ws[1]]
-    position = {c.key: header.index(str(c.label)) + 1 for c in io.RETURN_COLUMNS}
+    # the sheet is written in RETURN_COLUMNS order, whatever the language of its headers
+    position = {c.key: i + 1 for i, c in enumerate(io.RETURN_COLUMNS)}
     for row in range(2, ws.max_row + 1):
         number = ws.cell(row, position["number"]).value
         for key, value in values.get(number, {}).items():
