@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -15,3 +16,9 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
                 form.add_error(target, err.messages if hasattr(err, "messages") else str(err))
     else:
         form.add_error(None, exc.messages)
+
+
+class ImportForm(forms.Form):
+    """The upload of an Excel file for an all-or-nothing import."""
+
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -4,6 +4,11 @@ from typing import Any
 
 from ninja import Schema
 
+from qifu.core.excel import XLSX_CONTENT_TYPE
+
+# An operation that answers an Excel workbook.
+XLSX_OPENAPI = {"responses": {"200": {"description": "Excel workbook", "content": {XLSX_CONTENT_TYPE: {}}}}}
+
 
 class ImportRowErrorOut(Schema):
     row: int | None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,3 +27,34 @@ def home(request: HttpRequest) -> HttpResponse:
     """A home page per role: what the signed-in user works on first."""
     context = enterprise_selectors.home_overview(user=request.user)
     return render(request, "core/home.html", context)
+
+
+def xlsx_response(filename: str, content: bytes | None = None) -> HttpResponse:
+    """An .xlsx download; without ``content``, write the workbook into the response (it is file-like)."""
+    from qifu.core.excel import XLSX_CONTENT_TYPE
+
+    response = HttpResponse(content or b"", content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def import_page(request: HttpRequest, *, run: Any, title: str, template_url: str | None) -> HttpResponse:
+    """Upload an Excel file to an all-or-nothing import service and show its row-by-row report.
+    The caller has checked the capability."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    from qifu.core.forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = run(actor=request.user, file=form.cleaned_data["file"])
+        if report.ok:
+            messages.success(
+                request,
+                _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+            )
+    context = {"form": form, "report": report, "template_url": template_url, "title": title}
+    return render(request, "enterprises/import.html", context, status=400 if report and not report.ok else 200)

@@ -15,7 +15,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from qifu.core import access
-from qifu.core.schemas import ImportReportOut
+from qifu.core.schemas import XLSX_OPENAPI, ImportReportOut
+from qifu.core.views import xlsx_response
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
 from . import imports, io, selectors, services
@@ -34,15 +35,6 @@ from .schemas import (
 )
 
 router = Router(tags=["enterprises"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 def _import(request: HttpRequest, run: Any, file: UploadedFile, dry_run: bool) -> Any:
     report = run(actor=auth_user(request), file=file, dry_run=dry_run)
@@ -71,13 +63,13 @@ def assignment_import(request: HttpRequest, file: UploadedFile = File(...), dry_
     "/export.xlsx",
     summary="Excel export of the enterprises the caller may see (same filters as the list)",
     response={200: None},
-    openapi_extra={"responses": {"200": {"description": "Excel workbook", "content": {XLSX: {}}}}},
+    openapi_extra=XLSX_OPENAPI,
 )
 def enterprise_export(request: HttpRequest, filters: EnterpriseFilterIn = Query(...)) -> HttpResponse:  # noqa: B008
     user = auth_user(request)
     access.require_capability(user, "enterprise.export")
     qs = selectors.enterprise_list(user=user, filters=selectors.EnterpriseFilter(**filters.model_dump()))
-    return _xlsx(io.export_enterprises(qs) or b"", f"enterprises-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(f"enterprises-{timezone.localdate():%Y%m%d}.xlsx", io.export_enterprises(qs))
 
 
 @router.get("", response=list[EnterpriseOut], summary="List the enterprises the caller may see")

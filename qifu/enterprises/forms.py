@@ -75,10 +75,6 @@ class ContactForm(forms.Form):
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     region = forms.CharField(label=_("Region code"), required=False, max_length=6)

@@ -15,21 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from qifu.core import access
 from qifu.core.errors import Conflict
 from qifu.core.forms import add_service_errors
+from qifu.core.views import import_page, xlsx_response
 from qifu.ledger import rules as ledger_rules
 from qifu.ledger import selectors as ledger_selectors
 from qifu.organisations.choices import Role
 
 from . import imports, io, selectors, services
-from .forms import AssignForm, ContactForm, EnterpriseFilterForm, EnterpriseForm, ImportForm
+from .forms import AssignForm, ContactForm, EnterpriseFilterForm, EnterpriseForm
 from .models import Enterprise
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, selectors.EnterpriseFilter]:
@@ -196,45 +189,29 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     _form, flt = _filters(request)
     qs = selectors.enterprise_list(user=request.user, filters=flt)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx(io.export_enterprises(qs), f"enterprises-{stamp}.xlsx")
+    return xlsx_response(f"enterprises-{stamp}.xlsx", io.export_enterprises(qs))
 
 
 @login_required
 @require_GET
 def enterprise_import_template(request: HttpRequest) -> HttpResponse:
     access.require_capability(request.user, "enterprise.import")
-    return _xlsx(io.enterprise_template(), "enterprise-import-template.xlsx")
+    return xlsx_response("enterprise-import-template.xlsx", io.enterprise_template())
 
 
 @login_required
 @require_GET
 def assignment_import_template(request: HttpRequest) -> HttpResponse:
     access.require_capability(request.user, "commissioner.import")
-    return _xlsx(io.assignment_template(), "commissioner-import-template.xlsx")
-
-
-def _import_page(request: HttpRequest, *, capability: str, run, template_url: str, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    access.require_capability(request.user, capability)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = run(actor=request.user, file=form.cleaned_data["file"])
-        if report.ok:
-            messages.success(
-                request,
-                _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-            )
-    context = {"form": form, "report": report, "template_url": template_url, "title": title}
-    return render(request, "enterprises/import.html", context, status=400 if report and not report.ok else 200)
+    return xlsx_response("commissioner-import-template.xlsx", io.assignment_template())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    access.require_capability(request.user, "enterprise.import")
+    return import_page(
         request,
-        capability="enterprise.import",
         run=imports.enterprise_import,
         template_url="enterprise-import-template",
         title=_("Import enterprises"),
@@ -244,9 +221,9 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    access.require_capability(request.user, "commissioner.import")
+    return import_page(
         request,
-        capability="commissioner.import",
         run=imports.assignment_import,
         template_url="assignment-import-template",
         title=_("Import commissioner assignments"),

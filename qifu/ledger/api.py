@@ -12,7 +12,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from qifu.core import access
-from qifu.core.schemas import ImportReportOut
+from qifu.core.schemas import XLSX_OPENAPI, ImportReportOut
+from qifu.core.views import xlsx_response
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 from qifu.organisations.models import Unit
 
@@ -86,22 +87,12 @@ def problem_report(request: HttpRequest, payload: ProblemIn) -> Any:
     return Status(201, _detail(request, problem.pk))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_RESPONSE = {"responses": {"200": {"description": "Excel workbook", "content": {XLSX: {}}}}}
-
-
-def _xlsx(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@router.get("/export.xlsx", response={200: None}, openapi_extra=XLSX_RESPONSE,
+@router.get("/export.xlsx", response={200: None}, openapi_extra=XLSX_OPENAPI,
             summary="The filtered ledger as Excel, in the columns offices use (streamed)")
 def problem_export(request: HttpRequest, filters: ProblemFilterIn = Query(...)) -> HttpResponse:  # noqa: B008
     user = auth_user(request)
     access.require_capability(user, "ledger.export")
-    response = _xlsx(f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
+    response = xlsx_response(f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
     io.export_problems(selectors.problem_list(user=user, filters=selectors.ProblemFilter(**filters.model_dump())),
                        out=response)
     return response
@@ -116,7 +107,7 @@ def ledger_import(request: HttpRequest, file: UploadedFile = File(...), dry_run:
     return Status(200 if report.ok else 400, report.to_dict())
 
 
-@router.get("/returns/{unit_id}.xlsx", response={200: None}, openapi_extra=XLSX_RESPONSE,
+@router.get("/returns/{unit_id}.xlsx", response={200: None}, openapi_extra=XLSX_OPENAPI,
             summary="A unit's open problems as a return sheet to fill in (定期报送)")
 def return_sheet(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = auth_user(request)
@@ -124,7 +115,7 @@ def return_sheet(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = access.get_or_404(Unit, user, access.VIEW, pk=unit_id)
     if not (access.has_role(user, "administrator") or unit.pk in access.unit_ids(user)):
         raise PermissionDenied
-    response = _xlsx(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
+    response = xlsx_response(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
     io.ledger_export_for_unit(unit, Problem.objects.restrict(user), out=response)
     return response
 

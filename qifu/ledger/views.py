@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qifu.core import access
 from qifu.core.errors import Conflict
 from qifu.core.forms import add_service_errors
-from qifu.enterprises.forms import ImportForm
+from qifu.core.views import import_page, xlsx_response
 from qifu.enterprises.models import Enterprise
 from qifu.organisations.choices import UnitKind
 from qifu.organisations.models import Unit
@@ -169,22 +169,13 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("problem-detail", pk=pk)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def problem_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as Excel, written straight into the response."""
     access.require_capability(request.user, "ledger.export")
     _form, flt = _filters(request)
-    response = _xlsx_response(f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
+    response = xlsx_response(f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
     io.export_problems(selectors.problem_list(user=request.user, filters=flt), out=response)
     return response
 
@@ -193,9 +184,7 @@ def problem_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ledger_template(request: HttpRequest) -> HttpResponse:
     access.require_capability(request.user, "ledger.import")
-    response = _xlsx_response("ledger-import-template.xlsx")
-    response.write(io.ledger_template())
-    return response
+    return xlsx_response("ledger-import-template.xlsx", io.ledger_template())
 
 
 @login_required
@@ -206,31 +195,16 @@ def unit_return_sheet(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = access.get_or_404(Unit, request.user, access.VIEW, pk=unit_pk)
     if not (access.has_role(request.user, "administrator") or unit.pk in access.unit_ids(request.user)):
         raise PermissionDenied
-    response = _xlsx_response(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
+    response = xlsx_response(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
     io.ledger_export_for_unit(unit, Problem.objects.restrict(request.user), out=response)
     return response
-
-
-def _upload(request: HttpRequest, *, run: Any, title: str, template_url: str | None) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = run(actor=request.user, file=form.cleaned_data["file"])
-        if report.ok:
-            messages.success(
-                request,
-                _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-            )
-    context = {"form": form, "report": report, "template_url": template_url, "title": title}
-    return render(request, "enterprises/import.html", context, status=400 if report and not report.ok else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
     access.require_capability(request.user, "ledger.import")
-    return _upload(request, run=imports.ledger_import, title=_("Import a problem ledger"),
+    return import_page(request, run=imports.ledger_import, title=_("Import a problem ledger"),
                    template_url="ledger-import-template")
 
 
@@ -238,7 +212,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def return_import(request: HttpRequest) -> HttpResponse:
     access.require_capability(request.user, "ledger.return")
-    return _upload(request, run=imports.progress_import, title=_("Upload a progress return sheet"), template_url=None)
+    return import_page(request, run=imports.progress_import, title=_("Upload a progress return sheet"), template_url=None)
 
 
 @login_required
