@@ -40,3 +40,20 @@ notify.register(
     _("Ledger digest for %(unit)s: %(open)s open problems"),
     _("%(open)s open, %(red)s overdue (red), %(yellow)s without progress (yellow), %(blue)s due soon (blue)."),
 )
+
+# Ordinary transitions: whoever must act next hears of it.
+ARRIVED = "ledger.arrived"  # a problem reached a unit (escalated or dispatched to it)
+RESOLVED = "ledger.resolved"  # the enterprise is asked to confirm
+RETURNED = "ledger.returned"  # a department sent it back to the dispatcher
+REOPENED = "ledger.reopened"  # the enterprise was not satisfied
+CHASED = "ledger.chased"  # a supervisor chases the holder
+
+notify.register(ARRIVED, _("Problem %(number)s is now with %(unit)s"), _("%(enterprise)s: %(title)s"))
+notify.register(
+    RESOLVED,
+    _("Problem %(number)s is resolved: please confirm"),
+    _("%(title)s — %(resolution)s Please confirm and rate the result."),
+)
+notify.register(RETURNED, _("Problem %(number)s was sent back"), _("%(title)s — %(reason)s"))
+notify.register(REOPENED, _("Problem %(number)s is reopened"), _("%(title)s — the enterprise is not satisfied: %(reason)s"))
+notify.register(CHASED, _("Problem %(number)s is being chased"), _("%(title)s — %(reason)s"))

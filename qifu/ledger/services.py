@@ -22,6 +22,7 @@ from qifu.organisations.choices import Role, UnitKind
 from qifu.organisations.models import Section, Unit, User
 
 from . import deadlines, rules
+from . import notices as notices_codes
 from .choices import (
     ACTIVE_ASSIGNMENT,
     TRANSITIONS,
@@ -209,6 +210,35 @@ def _current_tier_hop(problem: Problem) -> Assignment | None:
     )
 
 
+def _unit_staff(unit_ids: Sequence[int | None]) -> list[User]:
+    """Active people holding a role in these units (who must act on what reaches the unit)."""
+    ids = [u for u in unit_ids if u]
+    if not ids:
+        return []
+    return list(User.objects.filter(is_active=True, role_grants__unit_id__in=ids).distinct())
+
+
+def _tell(problem: Problem, code: str, *, recipients: Sequence[User], units: Sequence[Unit] = (),
+          **params: Any) -> None:
+    """Notify (in-app, email, the units' group webhooks) in this transaction; sent after commit."""
+    from qifu.core import notify
+
+    notify.notify(
+        recipients=recipients,
+        code=code,
+        params={"number": problem.number, "title": problem.title,
+                "enterprise": problem.enterprise.name if problem.enterprise_id else "", **params},
+        link=f"/problems/{problem.pk}/",
+        unit_webhooks=units,
+    )
+
+
+def _contacts(problem: Problem) -> list[User]:
+    if problem.enterprise_id is None:
+        return []
+    return [c.user for c in problem.enterprise.contacts.select_related("user") if c.user and c.user.is_active]
+
+
 # --- reporting -----------------------------------------------------------------------------------
 
 
@@ -325,6 +355,7 @@ def problem_resolve_on_site(
     _save(problem, "status", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
           "rating", "confirmed_at", "checked_at", "warning")
     _event(problem, "resolved", actor=actor, before=before, at=at, resolution_type=resolution_type)
+    _tell(problem, notices_codes.RESOLVED, recipients=_contacts(problem), resolution=resolution)
     return problem
 
 
@@ -345,6 +376,7 @@ def problem_escalate(*, actor: User, problem_id: int, reason: str, version: int 
     problem.responsible_unit, problem.responsible_section, problem.owner = unit, None, None
     _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
     _event(problem, "escalated", actor=actor, before=before, reason=reason, at=at, unit=unit)
+    _tell(problem, notices_codes.ARRIVED, recipients=_unit_staff([unit.pk]), units=[unit], unit=unit.name)
     return problem
 
 
@@ -410,6 +442,9 @@ def problem_dispatch(
     problem.owner_id = first.owner_id
     _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
     _event(problem, "dispatched", actor=actor, before=before, at=at, units=[t.unit_id for t in targets])
+    for t in targets:
+        _tell(problem, notices_codes.ARRIVED, recipients=_unit_staff([t.unit_id]), units=[units[t.unit_id]],
+              unit=units[t.unit_id].name)
     return problem
 
 
@@ -516,6 +551,8 @@ def problem_resolve(
            unit=unit.pk if unit else None)
     if problem.enterprise_id is None:
         _resolve_children(problem, actor=actor, at=at)
+    else:
+        _tell(problem, notices_codes.RESOLVED, recipients=_contacts(problem), resolution=resolution)
     return problem
 
 
@@ -549,6 +586,9 @@ def assignment_return(*, actor: User, assignment_id: int, kind: str, reason: str
     _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
     _event(problem, "returned", actor=actor, before=before, reason=reason, at=at, kind=kind,
            assignment=assignment.pk, unit=assignment.unit_id)
+    if problem.status == Status.ESCALATED and problem.responsible_unit is not None:
+        holder = problem.responsible_unit
+        _tell(problem, notices_codes.RETURNED, recipients=_unit_staff([holder.pk]), units=[holder], reason=reason)
     return problem
 
 
@@ -580,6 +620,8 @@ def problem_confirm(
         _save(problem, "rating", "rating_comment", "status", "tier", "responsible_unit", "owner", "redo_count",
               "resolved_at", "confirmed_at", "checked_at")
         _event(problem, "reopened", actor=actor, before=before, reason=comment.strip(), at=at, rating=rating)
+        people = _unit_staff([problem.responsible_unit_id]) + ([problem.owner] if problem.owner else [])
+        _tell(problem, notices_codes.REOPENED, recipients=people, reason=comment.strip() or "—")
         return problem
     problem.confirmed_at = at
     _event(problem, "confirmed", actor=actor, at=at, rating=rating)
@@ -648,6 +690,9 @@ def problem_chase(*, actor: User, problem_id: int, message: str) -> Problem:
     message = _require_text("message", message, _("The message"))
     _save(problem)
     _event(problem, "chased", actor=actor, reason=message, unit=problem.responsible_unit_id)
+    holders = [a.unit_id for a in Assignment.objects.filter(problem=problem, status__in=ACTIVE_ASSIGNMENT)]
+    people = _unit_staff([problem.responsible_unit_id, *holders]) + ([problem.owner] if problem.owner else [])
+    _tell(problem, notices_codes.CHASED, recipients=people, reason=message)
     return problem
 
 

@@ -283,3 +283,15 @@ def test_extension_requested_and_granted_by_the_tier_above(lw: Any) -> None:
     assert p.deadline == enterprise_clock  # the enterprise's own clock is not moved by a department's extension
     assert list(ProblemEvent.objects.filter(problem=p).values_list("code", flat=True))[-2:] == [
         "extension_requested", "extension_decided"]
+
+
+def test_whoever_must_act_next_is_notified(lw: Any) -> None:
+    from qifu.notifications.models import Notification
+
+    p = h.dispatched(lw)
+    assert Notification.objects.filter(recipient=lw.dept_staff, code="ledger.arrived", link=f"/problems/{p.pk}/").exists()
+    assert Notification.objects.filter(recipient=lw.cc_staff, code="ledger.arrived").exists()  # when escalated
+    services.problem_resolve(actor=lw.dept_staff, problem_id=p.pk, resolution_type=SOLVED, resolution="已送达")
+    assert Notification.objects.filter(recipient=lw.contact_user, code="ledger.resolved").exists()
+    services.problem_chase(actor=lw.leader, problem_id=h.dispatched(lw, title="另一个").pk, message="请尽快")
+    assert Notification.objects.filter(recipient=lw.dept_staff, code="ledger.chased").exists()
