@@ -671,11 +671,13 @@ def problem_check(*, actor: User, problem_id: int, note: str = "", version: int 
 
 
 @transaction.atomic
-def problem_expire_confirmation(*, problem_id: int, system: str = "ledger.sweep") -> Problem:
+def problem_expire_confirmation(
+    *, problem_id: int, system: str = "ledger.sweep", now: datetime | None = None
+) -> Problem:
     """The confirmation period expired without an answer: closed, recorded as such (a job, no user)."""
     problem = _lock(problem_id, None, None)
     _check("expire_confirmation", None, problem)
-    before, at = (problem.status, problem.tier), _now()
+    before, at = (problem.status, problem.tier), now or _now()
     problem.status, problem.closed_at, problem.close_reason = Status.CLOSED, at, CloseReason.EXPIRED
     _save(problem, "status", "closed_at", "close_reason")
     _event(problem, "closed", actor=None, system=system, before=before, at=at, close_reason=CloseReason.EXPIRED)

@@ -463,7 +463,7 @@ def _expire_confirmations(now: datetime, clock: _Clock, result: SweepResult, bud
     due = [pid for pid, at in candidates if clock.working_days_since(at.timestamp()) >= days]
     for pid in due[:budget]:
         try:
-            services.problem_expire_confirmation(problem_id=pid, system=SYSTEM)
+            services.problem_expire_confirmation(problem_id=pid, system=SYSTEM, now=now)
         except (Conflict, access.NotFound):
             continue  # confirmed, reopened or closed meanwhile
         result.expired += 1
