@@ -25,7 +25,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A home page per role: what the signed-in user works on first."""
+    from qifu.ledger import selectors as ledger_selectors
+
     context = enterprise_selectors.home_overview(user=request.user)
+    context["ledger"] = ledger_selectors.home_counts(user=request.user)
     return render(request, "core/home.html", context)
 
 

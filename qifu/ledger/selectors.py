@@ -150,3 +150,18 @@ def context_for_detail(*, user: User, problem: Problem) -> dict[str, Any]:
         "actions": possible_actions(user=user, problem=problem),
         "my_assignment": my_assignment(user=user, problem=problem),
     }
+
+
+def home_counts(*, user: User) -> dict[str, Any]:
+    """For the home page: open and red problems in the user's scope, and those waiting on the user's units."""
+    visible = Problem.objects.restrict(user, access.VIEW).filter(status__in=OPEN_STATUSES)
+    units = access.unit_ids(user)
+    mine = Q(owner=user) | Q(first_receiver=user)
+    if units:
+        mine |= Q(responsible_unit_id__in=units) | Q(
+            pk__in=Assignment.objects.filter(unit_id__in=units, status__in=ACTIVE_ASSIGNMENT).values("problem_id")
+        )
+    row = visible.order_by().aggregate(
+        open=Count("id"), red=Count("id", filter=Q(warning="red")), mine=Count("id", filter=mine)
+    )
+    return {k: v or 0 for k, v in row.items()}

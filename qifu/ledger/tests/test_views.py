@@ -127,3 +127,14 @@ def test_kpi_page_and_api_state_their_formulas(client: Any, lw: Any) -> None:
     assert "satisfaction_rate" in body["formulas"]
     login(client, lw.contact_user)
     assert client.get(reverse("problem-kpis")).status_code == 403
+
+
+def test_home_shows_what_waits_on_the_user(client: Any, lw: Any) -> None:
+    from qifu.ledger.selectors import home_counts
+
+    h.dispatched(lw)
+    h.report(lw, title="另一个")
+    assert home_counts(user=lw.dept_staff) == {"open": 1, "red": 0, "mine": 1}
+    assert home_counts(user=lw.commissioner)["open"] == 2
+    html = login(client, lw.dept_staff).get(reverse("home")).content.decode()
+    assert "?status=open&amp;sort=deadline" in html
