@@ -64,6 +64,15 @@ def problem(w: Any) -> dict[str, Any]:
     return {"pk": p.pk}
 
 
+def attachment(w: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qifu.ledger.services import attachment_add
+
+    a = attachment_add(actor=w.contact_user, problem_id=problem(w)["pk"], file=SimpleUploadedFile("letter.pdf", b"%PDF"))
+    return {"pk": a.pk}
+
+
 def accept(w: Any) -> dict[str, Any]:
     return {**problem(w), "action": "accept"}
 
@@ -109,6 +118,9 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "return-import": (None, "get", only(RETURNERS)),
     # a unit's return sheet: its own staff (and administrators); other officials 403, the rest 403 before lookup
     "unit-return-sheet": (department, "get", only(("admin", "dept_staff"))),
+    "attachment-download": (attachment, "get", only(SEES_ENT, otherwise=404)),
+    # an empty upload is sent back with a message to anyone who sees the problem (the service checks real files)
+    "attachment-upload": (problem, "post", {r: 302 if r in SEES_ENT else 404 for r in ALL_ROLES}),
     "problem-report": (report_for, "get", only(REPORTERS, visible=SEES_ENT, otherwise=404)),
     # accepting a problem: its commissioner (and administrators) are redirected back; others who see it 403
     "problem-act": (accept, "post", {r: 302 if r in ("admin", "commissioner") else 403 if r in SEES_ENT else 404

@@ -149,6 +149,7 @@ def context_for_detail(*, user: User, problem: Problem) -> dict[str, Any]:
         "progress": list(problem_progress(problem=problem)),
         "actions": possible_actions(user=user, problem=problem),
         "my_assignment": my_assignment(user=user, problem=problem),
+        "attachments": list(problem.attachments.select_related("uploaded_by")),
     }
 
 

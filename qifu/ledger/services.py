@@ -40,6 +40,7 @@ from .choices import (
 )
 from .models import (
     Assignment,
+    Attachment,
     DeadlineExtension,
     LedgerSequence,
     Problem,
@@ -819,3 +820,33 @@ def _resolve_children(parent: Problem, *, actor: User | None, at: datetime) -> N
               "resolution", "rating", "confirmed_at", "checked_at", "warning")
         _event(child, "resolved", actor=actor, before=before, at=at, parent=parent.pk,
                resolution_type=parent.resolution_type)
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt")
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, problem_id: int, file: Any) -> Attachment:
+    """Attach a photo, letter or approval to a problem: the enterprise, its commissioner and whoever holds it."""
+    problem = _lock(problem_id, actor, None)
+    involved = (
+        rules.is_admin(actor)
+        or rules.is_enterprise_contact(actor, problem)
+        or rules.is_enterprise_commissioner(actor, problem)
+        or rules.holds_responsible_unit(actor, problem)
+        or _my_active_assignment(problem, actor) is not None
+    )
+    if not involved:
+        raise PermissionDenied(_("Only those working on this problem may attach files."))
+    name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith(ATTACHMENT_TYPES):
+        raise ValidationError({"file": [_("Attach a photo, PDF, Word, Excel or text file.")]})
+    if (getattr(file, "size", 0) or 0) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
+    attachment = Attachment.objects.create(problem=problem, file=file, name=name, uploaded_by=actor)
+    _save(problem)
+    _event(problem, "attached", actor=actor, attachment=attachment.pk, name=name)
+    return attachment

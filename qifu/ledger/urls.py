@@ -12,5 +12,7 @@ urlpatterns = [
     path("units/<int:unit_pk>/return.xlsx", views.unit_return_sheet, name="unit-return-sheet"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
     path("problems/<int:pk>/act/<slug:action>/", views.problem_act, name="problem-act"),
+    path("problems/<int:pk>/attachments/", views.attachment_upload, name="attachment-upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("enterprises/<int:enterprise_pk>/problems/new/", views.problem_report, name="problem-report"),
 ]

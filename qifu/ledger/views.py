@@ -36,7 +36,7 @@ from .forms import (
     ResolveForm,
     ReturnForm,
 )
-from .models import Problem
+from .models import Attachment, Problem
 
 
 def _filters(request: HttpRequest) -> tuple[ProblemFilterForm, selectors.ProblemFilter]:
@@ -227,3 +227,31 @@ def problem_kpis(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "by": by, "overall": kpis.overall(qs), "rows": kpis.kpis(qs=qs, by=by),
                "formulas": kpis.FORMULAS}
     return render(request, "ledger/kpis.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+        return redirect("problem-detail", pk=pk)
+    try:
+        services.attachment_add(actor=request.user, problem_id=problem.pk, file=upload)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("File attached."))
+    return redirect("problem-detail", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Files are served through the access check, never from a public media URL."""
+    from django.http import FileResponse
+
+    attachment = access.get_or_404(Attachment, request.user, access.VIEW, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

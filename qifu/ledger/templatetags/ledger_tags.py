@@ -29,6 +29,8 @@ EVENT_LABELS = {
     "merged": _("Merged into a common problem"),
     "extension_requested": _("Deadline extension requested"),
     "extension_decided": _("Deadline extension decided"),
+    "attached": _("File attached"),
+    "imported": _("Imported from an Excel ledger"),
 }
 
 

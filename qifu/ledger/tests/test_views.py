@@ -138,3 +138,21 @@ def test_home_shows_what_waits_on_the_user(client: Any, lw: Any) -> None:
     assert home_counts(user=lw.commissioner)["open"] == 2
     html = login(client, lw.dept_staff).get(reverse("home")).content.decode()
     assert "?status=open&amp;sort=deadline" in html
+
+
+def test_attachments_for_those_working_on_it(client: Any, lw: Any) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qifu.ledger import services
+
+    p = h.report(lw)
+    a = services.attachment_add(actor=lw.contact_user, problem_id=p.pk, file=SimpleUploadedFile("申请.pdf", b"%PDF-1"))
+    with pytest.raises(PermissionDenied):
+        services.attachment_add(actor=lw.leader, problem_id=p.pk, file=SimpleUploadedFile("x.pdf", b"%PDF"))
+    with pytest.raises(ValidationError):
+        services.attachment_add(actor=lw.contact_user, problem_id=p.pk, file=SimpleUploadedFile("x.exe", b"MZ"))
+    assert p.attachments.count() == 1
+    response = login(client, lw.commissioner).get(reverse("attachment-download", kwargs={"pk": a.pk}))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1"
+    assert login(client, lw.cc_other).get(reverse("attachment-download", kwargs={"pk": a.pk})).status_code == 404
