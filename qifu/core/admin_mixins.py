@@ -26,3 +26,16 @@ class EventRecordingAdmin:
         with transaction.atomic():
             events.record("admin.deleted", actor=request.user, target=obj, label=str(obj))
             super().delete_model(request, obj)  # type: ignore[misc]
+
+
+class ReadOnlyAdmin:
+    """Mixin for ModelAdmin and inlines: the back office only reads these rows; changes go through services."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -3,36 +3,18 @@ so the admin only reads them."""
 
 from django.contrib import admin
 
+from qifu.core.admin_mixins import ReadOnlyAdmin
+
 from .models import CommissionerAssignment, Enterprise, EnterpriseContact
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyAdmin, admin.TabularInline):
     model = EnterpriseContact
     extra = 0
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ReadOnlyAdmin):
+class EnterpriseAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("name", "credit_code", "region", "industry", "above_scale", "key_enterprise", "is_external")
     list_filter = ("above_scale", "key_enterprise", "is_external", "industry__parent")
     search_fields = ("name", "credit_code")
@@ -40,6 +22,6 @@ class EnterpriseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommissionerAssignment)
-class AssignmentAdmin(ReadOnlyAdmin):
+class AssignmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("enterprise", "commissioner", "started_at", "ended_at", "assigned_by")
     search_fields = ("enterprise__name", "commissioner__username", "commissioner__full_name")

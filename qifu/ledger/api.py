@@ -17,7 +17,7 @@ from qifu.core.views import xlsx_response
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 from qifu.organisations.models import Unit
 
-from . import imports, io, kpis, selectors, services
+from . import imports, io, kpis, rules, selectors, services
 from .models import Problem
 from .schemas import (
     CategoryOut,
@@ -113,7 +113,7 @@ def return_sheet(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = auth_user(request)
     access.require_capability(user, "ledger.return")
     unit = access.get_or_404(Unit, user, access.VIEW, pk=unit_id)
-    if not (access.has_role(user, "administrator") or unit.pk in access.unit_ids(user)):
+    if not rules.may_file_return(user, unit):
         raise PermissionDenied
     response = xlsx_response(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
     io.ledger_export_for_unit(unit, Problem.objects.restrict(user), out=response)

@@ -106,6 +106,11 @@ def may_report(user: Any, enterprise: Any) -> bool:
     ).exists()
 
 
+def may_file_return(user: Any, unit: Any) -> bool:
+    """A unit's return sheet (定期报送) is for its own staff, and administrators."""
+    return is_admin(user) or unit.pk in access.unit_ids(user)
+
+
 def allowed(action: str, user: Any, problem: Problem, assignment: Assignment | None = None) -> bool:
     """May ``user`` take ``action`` on ``problem`` (ignoring its status; see ``possible``)?"""
     if action not in TRANSITIONS:

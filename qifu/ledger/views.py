@@ -193,7 +193,7 @@ def unit_return_sheet(request: HttpRequest, unit_pk: int) -> HttpResponse:
     """A unit's open problems as a sheet to fill in and return (定期报送)."""
     access.require_capability(request.user, "ledger.return")
     unit = access.get_or_404(Unit, request.user, access.VIEW, pk=unit_pk)
-    if not (access.has_role(request.user, "administrator") or unit.pk in access.unit_ids(request.user)):
+    if not rules.may_file_return(request.user, unit):
         raise PermissionDenied
     response = xlsx_response(f"return-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
     io.ledger_export_for_unit(unit, Problem.objects.restrict(request.user), out=response)
