@@ -147,6 +147,21 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+# --- Caches ---------------------------------------------------------------
+# "similar" holds the text embeddings of the common-problem suggestions (ledger/merging.py), shared by the web
+# processes and the worker that computes them: Redis when there is one, else files under var/.
+CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if TESTING:
+    CACHES["similar"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "similar",
+                         "OPTIONS": {"MAX_ENTRIES": 100_000}}
+elif REDIS_URL:
+    CACHES["similar"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                         "KEY_PREFIX": "qifu-similar", "TIMEOUT": None}
+else:
+    CACHES["similar"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                         "LOCATION": str(VAR_DIR / "cache" / "similar"), "TIMEOUT": None,
+                         "OPTIONS": {"MAX_ENTRIES": 200_000}}
+
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [

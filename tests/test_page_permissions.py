@@ -89,6 +89,27 @@ RETURNERS = ("admin", "leader", "cc_staff", "tf_member", "dept_staff", "bureau_s
 def department(w: Any) -> dict[str, Any]:
     return {"unit_pk": w.department.pk}
 
+
+def pending_extension(w: Any) -> dict[str, Any]:
+    """The transport department asks for more time on a problem the LQY command center assigned to it."""
+    from datetime import timedelta
+
+    from qifu.ledger.models import Assignment
+    from qifu.ledger.services import extension_request
+
+    from .ledger_world import dispatched
+
+    p = dispatched(w)
+    hop = Assignment.objects.get(problem=p, tier="department")
+    ext = extension_request(actor=w.dept_staff, problem_id=p.pk, new_deadline=hop.deadline + timedelta(days=3),
+                            reason="r")
+    return {"pk": ext.pk}
+
+
+MERGERS = ("admin", "leader", "tf_member")
+# who decides extensions at all (the tiers above someone); the list shows each only their own
+EXTENSION_DECIDERS = ("admin", "leader", "cc_staff", "tf_member")
+
 # name: (kwargs builder, method, expected status per role)
 PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, int]]] = {
     "home": (None, "get", SIGNED_IN),
@@ -125,6 +146,14 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     # accepting a problem: its commissioner (and administrators) are redirected back; others who see it 403
     "problem-act": (accept, "post", {r: 302 if r in ("admin", "commissioner") else 403 if r in SEES_ENT else 404
                                       for r in ALL_ROLES}),
+    "problem-suggestions": (None, "get", only(MERGERS)),
+    "problem-merge": (None, "get", only(MERGERS)),
+    "extension-list": (None, "get", only(EXTENSION_DECIDERS)),
+    # deciding: the dispatching command center (and leadership, administrators) are redirected back (an empty
+    # form only earns a message); others who see the problem 403, the rest 404
+    "extension-decide": (pending_extension, "post", {
+        r: 302 if r in ("admin", "leader", "cc_staff") else 403 if r in (*SEES_ENT, "dept_staff") else 404
+        for r in ALL_ROLES}),
     "notification-list": (None, "get", SIGNED_IN),
     "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),

@@ -17,7 +17,7 @@ from qifu.core.views import xlsx_response
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 from qifu.organisations.models import Unit
 
-from . import imports, io, kpis, rules, selectors, services
+from . import extensions, imports, io, kpis, merging, rules, selectors, services
 from .models import Problem
 from .schemas import (
     CategoryOut,
@@ -28,6 +28,7 @@ from .schemas import (
     ExtensionIn,
     ExtensionOut,
     MergeIn,
+    MergeIntoIn,
     MessageIn,
     ProblemDetailOut,
     ProblemFilterIn,
@@ -37,6 +38,7 @@ from .schemas import (
     ReasonIn,
     ResolveIn,
     ReturnIn,
+    SuggestionsOut,
     Versioned,
 )
 
@@ -140,6 +142,28 @@ def problems_merge(request: HttpRequest, payload: MergeIn) -> Any:
              summary="The tier above grants or refuses a deadline extension")
 def extension_decide(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> Any:
     return services.extension_decide(actor=auth_user(request), extension_id=extension_id, **payload.model_dump())
+
+
+@router.get("/suggestions", response=SuggestionsOut,
+            summary="Suggested groups of similar open problems in the caller's scope, to merge (task forces)")
+def problem_suggestions(request: HttpRequest, refresh: bool = False) -> Any:
+    return merging.as_api(merging.suggestions(user=auth_user(request), refresh=refresh))
+
+
+@router.post("/{problem_id}/children", response=ProblemDetailOut,
+             summary="Add more enterprises' problems to a common problem that is still open (task forces)")
+def problems_merge_into(request: HttpRequest, problem_id: int, payload: MergeIntoIn) -> Any:
+    services.problems_merge_into(actor=auth_user(request), parent_id=problem_id, problem_ids=payload.problem_ids)
+    return _detail(request, problem_id)
+
+
+@router.get("/extensions", response=list[ExtensionOut],
+            summary="Deadline extension requests waiting for the caller's decision, oldest first (at most 500)")
+def extensions_to_decide(request: HttpRequest) -> Any:
+    user = auth_user(request)
+    if not extensions.may_decide_any(user):
+        return []
+    return list(extensions.to_decide(user=user)[:500])
 
 
 @router.get("/{problem_id}", response=ProblemDetailOut, summary="One problem with its hops and possible actions")

@@ -90,3 +90,46 @@ class DispatchForm(forms.Form):
     def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].choices = [(str(u.pk), u.name) for u in units]
+
+
+class ExtensionRequestForm(forms.Form):
+    new_deadline = forms.DateTimeField(
+        label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Asia/Shanghai time; the tier above decides."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class IdListField(forms.Field):
+    """Several ids from repeated parameters (checkboxes): ?problems=1&problems=2."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return sorted({int(v) for v in value or []})
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Not a valid selection.")) from exc
+
+
+class MergeForm(forms.Form):
+    """Merge the chosen problems into a new common problem, or into one that is still open (``parent``)."""
+
+    problems = IdListField(label=_("Problems"))
+    parent = forms.TypedChoiceField(label=_("Add to a common problem"), coerce=int, empty_value=None,
+                                    required=False)
+    title = forms.CharField(label=pgettext_lazy("problem", "Title"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, categories: Any = (), parents: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + [(str(c.pk), c.name) for c in categories]
+        self.fields["parent"].choices = [("", _("— a new common problem —"))] + [
+            (str(p.pk), f"{p.number} {p.title}") for p in parents
+        ]

@@ -57,3 +57,34 @@ notify.register(
 notify.register(RETURNED, _("Problem %(number)s was sent back"), _("%(title)s — %(reason)s"))
 notify.register(REOPENED, _("Problem %(number)s is reopened"), _("%(title)s — the enterprise is not satisfied: %(reason)s"))
 notify.register(CHASED, _("Problem %(number)s is being chased"), _("%(title)s — %(reason)s"))
+
+# A commissioner's own daily digest (digests.py): their enterprises' open problems and those waiting on them.
+COMMISSIONER_DIGEST = "ledger.commissioner_digest"
+
+notify.register(
+    COMMISSIONER_DIGEST,
+    _("Your enterprises today: %(open)s open problems, %(waiting)s waiting for you"),
+    _("%(open)s open: %(red)s overdue (red), %(yellow)s without progress (yellow), %(blue)s due soon (blue). "
+      "Waiting for you (to accept, solve or escalate, or check): %(waiting)s. Most urgent: %(numbers)s."),
+)
+
+# Deadline extensions: the tier above is asked, the requester hears the decision.
+EXTENSION_REQUESTED = "ledger.extension_requested"
+EXTENSION_GRANTED = "ledger.extension_granted"
+EXTENSION_REFUSED = "ledger.extension_refused"
+
+notify.register(
+    EXTENSION_REQUESTED,
+    _("Deadline extension requested for problem %(number)s"),
+    _("%(title)s — asked until %(deadline)s: %(reason)s"),
+)
+notify.register(
+    EXTENSION_GRANTED,
+    _("Deadline extension granted for problem %(number)s"),
+    _("%(title)s — new deadline %(deadline)s. %(note)s"),
+)
+notify.register(
+    EXTENSION_REFUSED,
+    _("Deadline extension refused for problem %(number)s"),
+    _("%(title)s — the deadline stays. %(note)s"),
+)

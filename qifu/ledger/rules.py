@@ -91,6 +91,11 @@ def may_decide_extension(user: Any, problem: Problem, assignment: Assignment | N
     return False
 
 
+def may_merge(user: Any) -> bool:
+    """Service task forces and leadership group many enterprises' problems into common problems."""
+    return is_admin(user) or access.has_role(user, Role.TASK_FORCE, Role.LEADERSHIP)
+
+
 def may_report(user: Any, enterprise: Any) -> bool:
     """The enterprise itself, its commissioner, its district's command center, or an administrator."""
     from qifu.enterprises.models import CommissionerAssignment, EnterpriseContact
@@ -140,7 +145,7 @@ def allowed(action: str, user: Any, problem: Problem, assignment: Assignment | N
     if action == "decide_extension":
         return may_decide_extension(user, problem, assignment)
     if action == "merge":
-        return access.has_role(user, Role.TASK_FORCE, Role.LEADERSHIP)
+        return may_merge(user)
     return False
 
 

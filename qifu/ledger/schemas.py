@@ -203,3 +203,51 @@ class MergeIn(Schema):
     title: str
     category_id: int
     description: str = ""
+
+
+class MergeIntoIn(Schema):
+    problem_ids: list[int] = Field(..., min_length=1)
+
+
+class SuggestedProblemOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int | None
+    enterprise_name: str | None = None
+    district: str | None = None
+    title: str
+    category: str
+    status: str
+    reported_at: datetime
+
+    @staticmethod
+    def resolve_enterprise_name(obj: object) -> str | None:
+        enterprise = getattr(obj, "enterprise", None)
+        return enterprise.name if enterprise else None
+
+    @staticmethod
+    def resolve_district(obj: object) -> str | None:
+        enterprise = getattr(obj, "enterprise", None)
+        return enterprise.region.name if enterprise else None
+
+    @staticmethod
+    def resolve_category(obj: object) -> str:
+        return obj.category.code  # type: ignore[attr-defined]
+
+
+class SuggestedGroupOut(Schema):
+    score: float = Field(..., description="Mean pairwise similarity of the members under the method")
+    shared_terms: list[str] = Field(..., description="Strings most members share, rarest first: why they match")
+    districts: list[str]
+    enterprises: int
+    category_id: int | None = Field(..., description="The members' most frequent category")
+    problems: list[SuggestedProblemOut]
+
+
+class SuggestionsOut(Schema):
+    method: str = Field(..., description="hybrid (e5 + character n-grams), semantic or lexical, as used")
+    computed_at: datetime
+    considered: int = Field(..., description="Open problems compared (the newest 2,000 at most)")
+    truncated: bool
+    pending: int = Field(..., description="Texts still being embedded; the lexical method was used meanwhile")
+    groups: list[SuggestedGroupOut]

@@ -726,7 +726,28 @@ def extension_request(
     _save(problem)
     _event(problem, "extension_requested", actor=actor, reason=reason, at=at, extension=ext.pk,
            new_deadline=new_deadline.isoformat())
+    deciders = _extension_deciders(problem, assignment)
+    _tell(problem, notices_codes.EXTENSION_REQUESTED, recipients=_unit_staff([u.pk for u in deciders]),
+          units=deciders, deadline=_local(new_deadline), reason=reason)
     return ext
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _extension_deciders(problem: Problem, assignment: Assignment | None) -> list[Unit]:
+    """The tier above (rules.may_decide_extension): the dispatching unit for a department's hop, the district's
+    command center at the commissioner's tier, the leadership task force above the rest."""
+    try:
+        if assignment is not None and assignment.tier == Tier.DEPARTMENT:
+            dispatcher = rules.dispatcher_unit_id(problem)
+            return list(Unit.objects.filter(pk=dispatcher)) if dispatcher else []
+        if problem.tier == Tier.COMMISSIONER and problem.enterprise_id:
+            return [command_center_for(problem.enterprise)]
+        return [leadership_for(problem)]
+    except ValidationError:  # no such unit set up: the request still stands, the pages list it
+        return []
 
 
 @transaction.atomic
@@ -757,6 +778,8 @@ def extension_decide(*, actor: User, extension_id: int, grant: bool, note: str =
             fields.append("warning")
     _save(problem, *fields)
     _event(problem, "extension_decided", actor=actor, reason=note.strip(), at=at, extension=ext.pk, granted=grant)
+    _tell(problem, notices_codes.EXTENSION_GRANTED if grant else notices_codes.EXTENSION_REFUSED,
+          recipients=[ext.requested_by], deadline=_local(ext.new_deadline), note=note.strip())
     return ext
 
 
@@ -800,6 +823,58 @@ def problems_merge(
     )
     _open_hop(parent, Tier.TASK_FORCE, unit, actor=actor, at=at)
     _event(parent, "reported", actor=actor, before=("", ""), at=at, merged=[c.pk for c in children])
+    for child in children:
+        before = (child.status, child.tier)
+        _close_hops(child, status=AssignmentStatus.WITHDRAWN, at=at)
+        child.status, child.parent = Status.MERGED, parent
+        _save(child, "status", "parent")
+        _event(child, "merged", actor=actor, before=before, at=at, parent=parent.pk, parent_number=parent.number)
+    return parent
+
+
+@transaction.atomic
+def problems_merge_into(*, actor: User, parent_id: int, problem_ids: Sequence[int]) -> Problem:
+    """A task force adds more enterprises' problems to a common problem that is still being worked; they wait
+    (merged) and are resolved with it, like the ones it was created from."""
+    if not access.has_role(actor, Role.TASK_FORCE, Role.LEADERSHIP, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Only task forces and leadership merge problems."))
+    ids = sorted(set(problem_ids) - {parent_id})
+    if not ids:
+        raise ValidationError({"problem_ids": [_("Choose at least one problem to add.")]})
+    parent = _lock(parent_id, actor, None)
+    if parent.enterprise_id is not None or parent.nature != Nature.COMMON:
+        raise ValidationError({"parent": [_("Problems can only be added to a common problem.")]})
+    if not parent.is_open:
+        raise Conflict(
+            _("Common problem %(number)s is no longer open; merge into a new one instead.")
+            % {"number": parent.number},
+            current_version=parent.version,
+        )
+    children = list(
+        Problem.objects.restrict(actor).select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    )
+    if len(children) != len(ids):
+        raise access.NotFound
+    not_open = [c.number for c in children
+                if c.status not in TRANSITIONS["merge"] or c.parent_id or c.enterprise_id is None]
+    if not_open:
+        raise Conflict(_("These problems cannot be merged now: %(numbers)s") % {"numbers": ", ".join(not_open)})
+    at = _now()
+    fields: list[str] = []
+    deadlines_of_children = [c.deadline for c in children if c.deadline]
+    if deadlines_of_children and (parent.deadline is None or min(deadlines_of_children) < parent.deadline):
+        parent.deadline = min(deadlines_of_children)
+        fields.append("deadline")
+    if any(c.crisis_mode for c in children) and not parent.crisis_mode:
+        parent.crisis_mode = True
+        fields.append("crisis_mode")
+    order = [Priority.NORMAL, Priority.HIGH, Priority.URGENT]
+    highest = max((c.priority for c in children), key=order.index)
+    if order.index(highest) > order.index(parent.priority):
+        parent.priority = highest
+        fields.append("priority")
+    _save(parent, *fields)
+    _event(parent, "merged_in", actor=actor, at=at, merged=[c.pk for c in children])
     for child in children:
         before = (child.status, child.tier)
         _close_hops(child, status=AssignmentStatus.WITHDRAWN, at=at)

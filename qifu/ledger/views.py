@@ -24,10 +24,13 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.choices import UnitKind
 from qifu.organisations.models import Unit
 
-from . import imports, io, kpis, rules, selectors, services
+from . import extensions, imports, io, kpis, merging, rules, selectors, services
 from .forms import (
     ConfirmForm,
     DispatchForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    MergeForm,
     MessageForm,
     ProblemFilterForm,
     ProblemForm,
@@ -36,7 +39,7 @@ from .forms import (
     ResolveForm,
     ReturnForm,
 )
-from .models import Attachment, Problem
+from .models import Attachment, DeadlineExtension, Problem
 
 
 def _filters(request: HttpRequest) -> tuple[ProblemFilterForm, selectors.ProblemFilter]:
@@ -56,6 +59,8 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page": page, "counts": selectors.problem_counts(qs=qs), "query": query.urlencode(),
                "categories": selectors.categories(),
                "can_import_ledger": access.can(request.user, "ledger.import"),
+               "can_merge": rules.may_merge(request.user),
+               "can_decide_extensions": extensions.may_decide_any(request.user),
                "return_units": Unit.objects.filter(pk__in=access.unit_ids(request.user)).order_by("name")
                if access.can(request.user, "ledger.return") else []}
     template = "ledger/_problem_rows.html" if request.htmx else "ledger/problem_list.html"
@@ -70,6 +75,10 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["forms"] = {action: form_class() for action, (form_class, _call) in ACTIONS.items() if form_class}
     if "dispatch" in context["actions"]:
         context["forms"]["dispatch"] = DispatchForm(units=_dispatch_units(problem))
+    context["extensions"] = extensions.problem_extensions(problem=problem)
+    context["decidable"] = extensions.decidable(user=request.user, problem=problem, extensions=context["extensions"])
+    if problem.enterprise_id is None:
+        context["children"] = list(merging.common_children(problem=problem))
     return render(request, "ledger/problem_detail.html", context)
 
 
@@ -131,6 +140,8 @@ ACTIONS: dict[str, tuple[type[forms.Form] | None, Call]] = {
     "confirm": (ConfirmForm, lambda u, p, d, v: services.problem_confirm(actor=u, problem_id=p.pk, version=v, **d)),
     "check": (None, lambda u, p, d, v: services.problem_check(actor=u, problem_id=p.pk, version=v)),
     "chase": (MessageForm, lambda u, p, d, v: services.problem_chase(actor=u, problem_id=p.pk, **d)),
+    "request_extension": (ExtensionRequestForm, lambda u, p, d, v: services.extension_request(
+        actor=u, problem_id=p.pk, **d)),
 }
 
 
@@ -255,3 +266,111 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
     attachment = access.get_or_404(Attachment, request.user, access.VIEW, pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+# --- deadline extensions -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def extension_list(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for the user's decision (待审批延期), oldest first."""
+    if not extensions.may_decide_any(request.user):
+        raise PermissionDenied
+    page = Paginator(extensions.to_decide(user=request.user), 50).get_page(request.GET.get("page"))
+    template = "ledger/_extension_rows.html" if request.htmx else "ledger/extension_list.html"
+    return render(request, template, {"page": page, "query": ""})
+
+
+@login_required
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant or refuse one request; back to the list or the problem it came from."""
+    qs = DeadlineExtension.objects.select_related("problem__enterprise", "assignment")
+    extension = access.get_or_404(qs, request.user, access.VIEW, pk=pk)
+    if not rules.allowed("decide_extension", request.user, extension.problem, extension.assignment):
+        raise PermissionDenied
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to grant or refuse the request."))
+    else:
+        grant = form.cleaned_data["decision"] == "grant"
+        try:
+            services.extension_decide(actor=request.user, extension_id=extension.pk, grant=grant,
+                                      note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Extension granted.") if grant else _("Extension refused."))
+    if request.POST.get("back") == "list":
+        return redirect("extension-list")
+    return redirect("problem-detail", pk=extension.problem_id)
+
+
+# --- common problems -----------------------------------------------------------------------------
+
+
+def _merge_form(user: Any, data: Any = None, *, initial: dict[str, Any] | None = None,
+                auto_id: str = "id_%s") -> MergeForm:
+    parents = list(merging.open_common_problems(user=user)[:200])
+    return MergeForm(data, initial=initial, categories=merging.categories(), parents=parents, auto_id=auto_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_suggestions(request: HttpRequest) -> HttpResponse:
+    """Suggested groups of similar open problems in scope, each with a form to merge them (POST: recompute)."""
+    if not rules.may_merge(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        merging.suggestions(user=request.user, refresh=True)
+        messages.success(request, _("Suggestions recomputed."))
+        return redirect("problem-suggestions")
+    result = merging.suggestions(user=request.user)
+    groups = [
+        (group, _merge_form(request.user, auto_id=f"g{index}_%s", initial={
+            "title": group.problems[0].title, "category": group.category_id}))
+        for index, group in enumerate(result.groups, 1)
+    ]
+    return render(request, "ledger/suggestions.html", {"result": result, "groups": groups})
+
+
+def _ids(values: list[str]) -> list[int]:
+    return sorted({int(v) for v in values if v.isdigit()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_merge(request: HttpRequest) -> HttpResponse:
+    """Merge chosen problems (from the ledger, a problem's page or a suggestion) into a common problem."""
+    if not rules.may_merge(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = _merge_form(request.user, request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if d["parent"]:
+                    parent = services.problems_merge_into(actor=request.user, parent_id=d["parent"],
+                                                          problem_ids=d["problems"])
+                else:
+                    parent = services.problems_merge(actor=request.user, problem_ids=d["problems"], title=d["title"],
+                                                     category_id=d["category"] or 0, description=d["description"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("%(count)s problems merged into common problem %(number)s.")
+                                 % {"count": len(d["problems"]), "number": parent.number})
+                return redirect("problem-detail", pk=parent.pk)
+        selected = merging.selected_problems(user=request.user, ids=_ids(request.POST.getlist("problems")))
+    else:
+        selected = merging.selected_problems(user=request.user, ids=_ids(request.GET.getlist("problems")))
+        initial = {"title": selected[0].title, "category": selected[0].category_id} if selected else {}
+        form = _merge_form(request.user, initial=initial)
+    return render(request, "ledger/merge.html", {"form": form, "selected": selected,
+                                                 "chosen": {p.pk for p in selected}})

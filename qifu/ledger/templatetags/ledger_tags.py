@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "warning": _("Supervision warning"),
     "escalated_overdue": _("Escalated: overdue"),
     "merged": _("Merged into a common problem"),
+    "merged_in": _("More enterprises' problems merged in"),
     "extension_requested": _("Deadline extension requested"),
     "extension_decided": _("Deadline extension decided"),
     "attached": _("File attached"),
