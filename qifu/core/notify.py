@@ -120,3 +120,20 @@ def notify(
         endpoints=endpoints,
         email=email,
     )
+
+
+def notify_many(messages: Iterable[Mapping[str, Any]]) -> list[Notification]:
+    """Many notifications at once, each a mapping of ``notify``'s keyword arguments; a fixed number of
+    queries whatever their number (for jobs that tell many people about many things)."""
+    from qifu.notifications import services
+
+    batch = []
+    for m in messages:
+        if m["code"] not in MESSAGES:
+            raise ValueError(f"notification code {m['code']!r} is not registered; call notify.register() first")
+        batch.append(services.Message(
+            recipients=m.get("recipients", ()), code=m["code"], params=dict(m.get("params") or {}),
+            link=m.get("link", ""), dedup_key=m.get("dedup_key"), units=m.get("unit_webhooks", ()),
+            endpoints=m.get("endpoints", ()), email=m.get("email", True),
+        ))
+    return services.notifications_create_many(messages=batch) if batch else []

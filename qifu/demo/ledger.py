@@ -954,6 +954,7 @@ class Loader:
             s = life.spec
             problems.append(Problem(
                 number=s.number, enterprise_id=ctx.enterprises[s.enterprise.credit_code],
+                region_code=s.enterprise.region,
                 reported_by_id=users.get(life.reported_by or ""), channel=s.channel, title=s.title,
                 description=s.description, category_id=categories[s.category], nature=s.nature, priority=s.priority,
                 crisis_mode=s.crisis, status=life.status, tier=life.tier, responsible_unit_id=unit_pk.get(life.unit or ""),

@@ -268,7 +268,10 @@ def _create_enterprises(items: Sequence[EnterpriseData]) -> list[Enterprise]:
 def _update_enterprises(items: Iterable[tuple[Enterprise, EnterpriseData, dict[str, Any]]]) -> None:
     now = timezone.now()
     objs = []
+    moved = []
     for enterprise, data, _changes in items:
+        if data.region.pk != enterprise.region_id:
+            moved.append(enterprise.pk)
         for key, value in data.as_dict().items():
             setattr(enterprise, key, value)
         enterprise.version += 1
@@ -276,6 +279,7 @@ def _update_enterprises(items: Iterable[tuple[Enterprise, EnterpriseData, dict[s
         objs.append(enterprise)
     if objs:
         _update_rows(objs, [f for f in EDITABLE_FIELDS if f != "credit_code"] + ["version", "updated_at"])
+    services.region_changed(moved)
 
 
 def _update_rows(objs: Sequence[Enterprise], fields: Sequence[str]) -> None:

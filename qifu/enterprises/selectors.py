@@ -47,7 +47,7 @@ def enterprise_list(*, user: User, filters: EnterpriseFilter | None = None) -> Q
     if f.region:
         code = f.region.strip()
         prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        qs = qs.filter(region__code__startswith=prefix)
+        qs = qs.filter(access.code_range("region_id", prefix))
     if f.industry:
         ind = f.industry.strip().upper()
         qs = qs.filter(industry__parent_id=ind) if ind.isalpha() else qs.filter(industry_id=ind)

@@ -3,6 +3,7 @@ validates, writes and records its event in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,19 @@ EDITABLE_FIELDS = (
     "headcount",
     "is_external",
 )
+# Apps that keep a copy of an enterprise's region (the ledger does, for indexed district scopes) register a
+# function here in their AppConfig.ready; it is called with the ids of enterprises that moved, inside the
+# transaction that moved them, so the copies never disagree with the enterprise.
+REGION_LISTENERS: list[Callable[[Sequence[int]], None]] = []
+
+
+def region_changed(enterprise_ids: Sequence[int]) -> None:
+    """Tell the registered listeners that these enterprises moved to another region."""
+    if enterprise_ids:
+        for listener in REGION_LISTENERS:
+            listener(enterprise_ids)
+
+
 # Fields an enterprise's own contact or its commissioner may change; the rest is the command center's.
 CONTACT_EDITABLE_FIELDS = ("address", "headcount")
 
@@ -210,7 +224,8 @@ def enterprise_update(
     merged = {f: getattr(enterprise, f) for f in EDITABLE_FIELDS}
     merged.update(changes)
     data = clean_enterprise_data(merged)
-    if data.region.pk != enterprise.region_id:
+    moved = data.region.pk != enterprise.region_id
+    if moved:
         _check_region_scope(actor, data.region)
     if data.credit_code != enterprise.credit_code:
         _check_unique_credit_code(data.credit_code, exclude_pk=enterprise.pk)
@@ -221,6 +236,8 @@ def enterprise_update(
         setattr(enterprise, f, v)
     enterprise.version += 1
     enterprise.save()
+    if moved:
+        region_changed([enterprise.pk])
     events.record("enterprise.updated", actor=actor, target=enterprise, changes=diff, version=enterprise.version)
     return enterprise
 

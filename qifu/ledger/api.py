@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qifu.core import access
+from qifu.core.pagination import PageWithoutCount
 from qifu.core.schemas import XLSX_OPENAPI, ImportReportOut
 from qifu.core.views import xlsx_response
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
@@ -59,8 +60,9 @@ def category_list(request: HttpRequest) -> Any:
     return list(selectors.categories())
 
 
-@router.get("", response=list[ProblemOut], summary="The ledger: problems the caller may see, filtered and sorted")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@router.get("", response=list[ProblemOut],
+            summary="The ledger: problems the caller may see, filtered and sorted (counts: /problems/counts)")
+@paginate(PageWithoutCount, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def problem_list(request: HttpRequest, filters: ProblemFilterIn = Query(...)) -> QuerySet[Problem]:  # noqa: B008
     return selectors.problem_list(user=auth_user(request), filters=selectors.ProblemFilter(**filters.model_dump()))
 

@@ -8,4 +8,10 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Problem ledger")
 
     def ready(self) -> None:
+        from qifu.enterprises import services as enterprise_services
+
         from . import notices  # noqa: F401  (registers the ledger's notification messages)
+        from .services import problems_follow_region
+
+        if problems_follow_region not in enterprise_services.REGION_LISTENERS:
+            enterprise_services.REGION_LISTENERS.append(problems_follow_region)

@@ -337,6 +337,7 @@ def _create_problems(actor: User, items: Sequence[_NewProblem]) -> list[Problem]
         problem = Problem(
             number=services.next_number(item.enterprise, at),
             enterprise=item.enterprise,
+            region_code=item.enterprise.region_id,
             reported_by=actor,
             channel=Channel.IMPORT,
             title=item.title,

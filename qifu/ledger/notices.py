@@ -10,6 +10,9 @@ WARNING_RED = "ledger.warning_red"
 WARNING_YELLOW = "ledger.warning_yellow"
 WARNING_BLUE = "ledger.warning_blue"
 ESCALATED_OVERDUE = "ledger.escalated_overdue"
+# One notice for many problems: when one sweep turns more than a few of a person's problems the same colour.
+WARNING_MANY_CODES = {"red": "ledger.warning_red_many", "yellow": "ledger.warning_yellow_many",
+                      "blue": "ledger.warning_blue_many"}
 DIGEST = "ledger.digest"
 
 # colour → message code of the notice sent when a problem turns that colour.
@@ -29,6 +32,21 @@ notify.register(
     WARNING_BLUE,
     _("Blue warning: problem %(number)s is due within one working day"),
     _("%(title)s — it is due on %(deadline)s."),
+)
+notify.register(
+    WARNING_MANY_CODES["red"],
+    _("Red warning: %(count)s problems are overdue"),
+    _("Overdue now: %(numbers)s"),
+)
+notify.register(
+    WARNING_MANY_CODES["yellow"],
+    _("Yellow warning: %(count)s problems without a progress report"),
+    _("No progress reported within the reporting period: %(numbers)s"),
+)
+notify.register(
+    WARNING_MANY_CODES["blue"],
+    _("Blue warning: %(count)s problems are due within one working day"),
+    _("Due soon: %(numbers)s"),
 )
 notify.register(
     ESCALATED_OVERDUE,

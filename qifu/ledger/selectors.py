@@ -55,7 +55,7 @@ def problem_list(*, user: User, filters: ProblemFilter | None = None) -> QuerySe
     if f.region:
         code = f.region.strip()
         prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        qs = qs.filter(enterprise__region__code__startswith=prefix)
+        qs = qs.filter(access.code_range("region_code", prefix))
     if f.unit_id:
         qs = qs.filter(responsible_unit_id=f.unit_id)
     if f.tier:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,6 +140,14 @@ def next_number(enterprise: Enterprise | None, at: datetime) -> str:
     LedgerSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
     seq.refresh_from_db(fields=["last"])
     return f"{prefix}-{year}-{seq.last:06d}"
+
+
+def problems_follow_region(enterprise_ids: Sequence[int]) -> None:
+    """Keep the ledger's copy of the region in step with enterprises that moved (called by the enterprise
+    services in their transaction; not a state change of the problems, so no event and no version bump)."""
+    Problem.objects.filter(enterprise_id__in=list(enterprise_ids)).update(
+        region_code=Subquery(Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("region_id")[:1])
+    )
 
 
 def _active_commissioner(enterprise: Enterprise) -> User | None:

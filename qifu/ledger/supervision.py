@@ -25,6 +25,7 @@ Every step is idempotent: a second sweep at the same ``now`` changes, records an
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -36,7 +37,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, FloatField, Func, Max, Min
+from django.db.models import F, FloatField, Func, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,6 +69,8 @@ STAFF_ROLES = (Role.COMMAND_CENTER, Role.TASK_FORCE, Role.DEPARTMENT, Role.LEADE
 PROGRESS_STATUSES = frozenset(TRANSITIONS["report_progress"])
 ESCALATE_STATUSES = frozenset(TRANSITIONS["escalate_overdue"])
 COLOURS = ("red", "yellow", "blue", "")
+MANY = 3  # more problems than this turning one colour for one person in one chunk: one notice listing them
+MANY_SHOWN = 10  # numbers listed in such a notice (the link opens the whole list)
 
 
 @dataclass
@@ -102,7 +105,7 @@ class Epoch(Func):
     arity = 1
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL and others
-        return super().as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)", **extra)
+        return super().as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::double precision", **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # Exact to the microsecond (julianday() arithmetic is not): Django stores UTC text
@@ -128,8 +131,27 @@ class _Row(NamedTuple):
     hop_started: float | None  # latest assignment or acknowledgement of those hops
 
 
-def _load(problem_ids: Sequence[int] | None = None) -> list[_Row]:
-    """Open problems (or just ``problem_ids``) with their current-tier hop clocks: two queries."""
+def _candidates(clock: _Clock) -> Q:
+    """Open problems whose colour may change or that may be due for escalation, decided by plain bounds in
+    SQL so that the many quiet ones never leave the database: those with a colour now (it may clear or
+    change), those whose own deadline or an active hop's deadline falls before the blue horizon (blue, red,
+    escalation), and those whose last report or progress is older than the reporting period (yellow; a later
+    hop assignment only postpones yellow, so it cannot add candidates)."""
+    horizon = _moment(max(clock.blue_until, clock.crisis_blue_until))
+    yellow_bound = _moment(clock.yellow_bound)
+    return (
+        ~Q(warning="")
+        | Q(deadline__lte=horizon)
+        | (Q(status__in=PROGRESS_STATUSES, reported_at__lte=yellow_bound)
+           & (Q(last_progress_at__isnull=True) | Q(last_progress_at__lte=yellow_bound)))
+        | Q(pk__in=Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT, deadline__lte=horizon)
+            .order_by().values("problem_id"))
+    )
+
+
+def _load(problem_ids: Sequence[int] | None = None, clock: _Clock | None = None) -> list[_Row]:
+    """Open problems (just ``problem_ids``, or the sweep's candidates for ``clock``, or all) with their
+    current-tier hop clocks: two queries."""
     problems = Problem.objects.filter(status__in=OPEN_STATUSES).order_by()
     hops = Assignment.objects.filter(
         status__in=ACTIVE_ASSIGNMENT, problem__status__in=OPEN_STATUSES, tier=F("problem__tier")
@@ -137,6 +159,9 @@ def _load(problem_ids: Sequence[int] | None = None) -> list[_Row]:
     if problem_ids is not None:
         problems = problems.filter(pk__in=list(problem_ids))
         hops = hops.filter(problem_id__in=list(problem_ids))
+    elif clock is not None:
+        problems = problems.filter(_candidates(clock))
+        hops = hops.filter(problem_id__in=problems.values("pk"))
     clocks: dict[int, tuple[float | None, float | None]] = {}
     for pid, dl, assigned, ack in (
         hops.values("problem_id")
@@ -416,39 +441,72 @@ def _write_changes(changes: dict[tuple[str, str], list[int]], rows: dict[int, _R
 
 
 def _notify_colour(ids: list[int], colour: str, rows: dict[int, _Row], clock: _Clock) -> int:
+    """Tell the holders and supervisors of problems that turned ``colour``: a notice per problem, or one
+    notice listing them for a person (or group webhook) with more than ``MANY`` of them in this chunk.
+    All written with one ``notify_many`` (a fixed number of queries)."""
     problems = list(
         Problem.objects.filter(pk__in=ids).order_by().values(
-            "id", "number", "title", "tier", "owner_id", "responsible_unit_id", "enterprise__region_id")
+            "id", "number", "title", "tier", "owner_id", "responsible_unit_id", "region_code")
     )
     for p in problems:
-        p["region_id"] = p.pop("enterprise__region_id")
+        p["region_id"] = p.pop("region_code")
     recipients = _Recipients(problems)
-    sent = 0
+    by_user: dict[int, list[int]] = defaultdict(list)
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    users: dict[int, User] = {}
+    info: dict[int, dict[str, Any]] = {}
     for p in problems:
-        row = rows[p["id"]]
+        audience = recipients.audience(p)
+        info[p["id"]] = p
+        for user in audience.users:
+            users[user.pk] = user
+            by_user[user.pk].append(p["id"])
+        for unit in audience.units:
+            by_unit[unit].append(p["id"])
+
+    single_users: dict[int, list[User]] = defaultdict(list)
+    single_units: dict[int, list[int]] = defaultdict(list)
+    many_users: dict[tuple[int, ...], list[User]] = defaultdict(list)
+    many_units: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for uid, pids in by_user.items():
+        if len(pids) > MANY:
+            many_users[tuple(sorted(pids))].append(users[uid])
+        else:
+            for pid in pids:
+                single_users[pid].append(users[uid])
+    for unit, pids in by_unit.items():
+        if len(pids) > MANY:
+            many_units[tuple(sorted(pids))].append(unit)
+        else:
+            for pid in pids:
+                single_units[pid].append(unit)
+
+    messages = []
+    for pid in sorted(set(single_users) | set(single_units)):
+        p, row = info[pid], rows[pid]
         if colour == "yellow":
             since = clock.since(row)
-            key = f"warn:{p['id']}:yellow:{_moment(since):%Y%m%d%H%M}"
-            params = {"number": p["number"], "title": p["title"],
-                      "days": round(clock.working_days_since(since), 1)}
+            key = f"warn:{pid}:yellow:{_moment(since):%Y%m%d%H%M}"
+            params = {"number": p["number"], "title": p["title"], "days": round(clock.working_days_since(since), 1)}
         else:
             due_ts = clock.due(row)
             due = _moment(due_ts) if due_ts is not None else None
-            key = f"warn:{p['id']}:{colour}:{due:%Y%m%d}" if due else f"warn:{p['id']}:{colour}"
+            key = f"warn:{pid}:{colour}:{due:%Y%m%d}" if due else f"warn:{pid}:{colour}"
             params = {"number": p["number"], "title": p["title"], "deadline": _fmt(due)}
-        audience = recipients.audience(p)
-        if not audience.users and not audience.units:
-            continue
-        created = notify.notify(
-            recipients=audience.users,
-            code=notices.WARNING_CODES[colour],
-            params=params,
-            link=reverse("problem-detail", args=[p["id"]]),
-            dedup_key=key,
-            unit_webhooks=audience.units,
-        )
-        sent += len(created)
-    return sent
+        messages.append({"recipients": single_users.get(pid, []), "code": notices.WARNING_CODES[colour],
+                         "params": params, "link": reverse("problem-detail", args=[pid]), "dedup_key": key,
+                         "unit_webhooks": single_units.get(pid, [])})
+    groups = set(many_users) | set(many_units)
+    for pids in sorted(groups):
+        numbers = [info[pid]["number"] for pid in pids]
+        shown = "、".join(numbers[:MANY_SHOWN]) + ("…" if len(numbers) > MANY_SHOWN else "")
+        digest = hashlib.sha1(",".join(map(str, pids)).encode(), usedforsecurity=False).hexdigest()[:16]
+        messages.append({"recipients": many_users.get(pids, []), "code": notices.WARNING_MANY_CODES[colour],
+                         "params": {"count": len(pids), "numbers": shown},
+                         "link": reverse("problem-list") + f"?status=open&warning={colour}",
+                         "dedup_key": f"warnset:{colour}:{clock.now:%Y%m%d%H%M}:{digest}",
+                         "unit_webhooks": many_units.get(pids, [])})
+    return len(notify.notify_many(messages))
 
 
 # --- the sweep ------------------------------------------------------------------------------------
@@ -479,7 +537,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     clock = _Clock(now, workdays.calendar())
     result = SweepResult()
 
-    rows = _load()
+    rows = _load(clock=clock)
     # 1. Escalations first (rare, one transaction each), so their new hops are coloured in the same pass.
     to_escalate = [r for r in rows if clock.overdue_to_escalate(r)]
     result.deferred += max(0, len(to_escalate) - MAX_ITEMS_PER_RUN)

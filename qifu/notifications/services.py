@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -68,16 +69,23 @@ def _insert_deduplicated(model: type[models.Model], objs: list[Any], exists: Any
     return created
 
 
-def _webhook_endpoints(units: Iterable[Unit | int], endpoints: Iterable[WebhookEndpoint]) -> list[WebhookEndpoint]:
-    unit_ids = [u if isinstance(u, int) else u.pk for u in units]
-    found: dict[int, WebhookEndpoint] = {}
-    if unit_ids:
-        for ep in WebhookEndpoint.objects.filter(is_active=True, unit_id__in=unit_ids).order_by("pk"):
-            found[ep.pk] = ep
-    for ep in endpoints:
-        if ep.is_active:
-            found.setdefault(ep.pk, ep)
-    return list(found.values())
+@dataclass
+class Message:
+    """One message to some people and group webhooks (see ``qifu.core.notify.Message``)."""
+
+    recipients: Iterable[User]
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    link: str = ""
+    dedup_key: str | None = None
+    units: Iterable[Unit | int] = ()
+    endpoints: Iterable[WebhookEndpoint] = ()
+    email: bool = True
+
+
+def _check_link(link: str) -> None:
+    if link and not (link.startswith(("https://", "http://")) or (link.startswith("/") and not link.startswith("//"))):
+        raise ValueError(f"a notification link must be a path on this site or an http(s) URL, not {link!r}")
 
 
 @transaction.atomic
@@ -94,70 +102,98 @@ def notifications_create(
 ) -> list[Notification]:
     """Write the notices and their deliveries in the caller's transaction; send after it commits.
     (Call ``qifu.core.notify.notify``, which checks the message code, rather than this.)"""
-    if link and not (link.startswith(("https://", "http://")) or (link.startswith("/") and not link.startswith("//"))):
-        raise ValueError(f"a notification link must be a path on this site or an http(s) URL, not {link!r}")
-    params = _jsonable(params)
-    dedup_key = dedup_key or None
-    people: dict[int, User] = {}
-    for user in recipients:
-        if user is not None and user.is_active:
-            people.setdefault(user.pk, user)
-    if dedup_key and people:
-        already = Notification.objects.filter(dedup_key=dedup_key, recipient_id__in=list(people))
-        for recipient_id in already.values_list("recipient_id", flat=True):
-            people.pop(recipient_id, None)
+    return notifications_create_many(messages=[Message(
+        recipients=recipients, code=code, params=params, link=link, dedup_key=dedup_key, units=units,
+        endpoints=endpoints, email=email)])
 
-    # Channels get the platform's language; the in-app list renders each notice for its reader.
-    with translation.override(settings.LANGUAGE_CODE):
-        title, body = notify.render(code, params)
-        summary = f"{title}\n{body}" if body else title
-        email_payload = channels.email_payload(title=title, body=body, link=link)
-        hooks = _webhook_endpoints(units, endpoints)
-        hook_payloads = {
-            ep.pk: channels.webhook_payload(kind=ep.kind, code=code, title=title, body=body, link=link)
-            for ep in hooks
-        }
+
+@transaction.atomic
+def notifications_create_many(*, messages: Sequence[Message]) -> list[Notification]:
+    """Many messages in a fixed number of queries (a sweep that turns thousands of problems red writes its
+    notices in one go): one lookup of deduplication keys, one of webhooks, one insert of notices, one of
+    deliveries. Same rules as for one message: inactive users skipped, a key already sent to a recipient or
+    a webhook is not sent again, sending starts after the caller's transaction commits."""
+    for m in messages:
+        _check_link(m.link)
+    prepared = []
+    for m in messages:
+        people: dict[int, User] = {}
+        for user in m.recipients:
+            if user is not None and user.is_active:
+                people.setdefault(user.pk, user)
+        prepared.append((m, _jsonable(m.params), m.dedup_key or None, people))
+
+    keys = {key for _m, _p, key, people in prepared if key and people}
+    if keys:
+        sent = set(Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", "recipient_id"))
+        for _m, _p, key, people in prepared:
+            if key:
+                for recipient_id in [pk for pk in people if (key, pk) in sent]:
+                    people.pop(recipient_id)
+
+    unit_ids = {u if isinstance(u, int) else u.pk for m in messages for u in m.units}
+    by_unit: dict[int, list[WebhookEndpoint]] = {}
+    if unit_ids:
+        for ep in WebhookEndpoint.objects.filter(is_active=True, unit_id__in=unit_ids).order_by("pk"):
+            by_unit.setdefault(ep.unit_id, []).append(ep)
 
     now = timezone.now()
+    notices: list[Notification] = []
+    webhook_deliveries: list[Delivery] = []
+    email_deliveries: list[tuple[Notification, str, dict[str, Any]]] = []
+    # Channels get the platform's language; the in-app list renders each notice for its reader.
+    with translation.override(settings.LANGUAGE_CODE):
+        for m, params, key, people in prepared:
+            title, body = notify.render(m.code, params)
+            summary = f"{title}\n{body}" if body else title
+            email_payload = channels.email_payload(title=title, body=body, link=m.link) if m.email else None
+            for pk, user in people.items():
+                notice = Notification(recipient_id=pk, code=m.code, params=params, summary=summary, link=m.link,
+                                      dedup_key=key, created_at=now)
+                notices.append(notice)
+                if email_payload is not None and (user.email or "").strip():
+                    email_deliveries.append((notice, user.email.strip(), email_payload))
+            hooks: dict[int, WebhookEndpoint] = {}
+            for u in m.units:
+                for ep in by_unit.get(u if isinstance(u, int) else u.pk, ()):
+                    hooks[ep.pk] = ep
+            for ep in m.endpoints:
+                if ep.is_active:
+                    hooks.setdefault(ep.pk, ep)
+            for ep in hooks.values():
+                webhook_deliveries.append(Delivery(
+                    code=m.code, channel=Channel.WEBHOOK, endpoint=ep, dedup_key=key, next_attempt_at=now,
+                    created_at=now,
+                    payload=channels.webhook_payload(kind=ep.kind, code=m.code, title=title, body=body, link=m.link),
+                ))
+
+    hook_keys = {d.dedup_key for d in webhook_deliveries if d.dedup_key}
+    if hook_keys:
+        done = set(Delivery.objects.filter(dedup_key__in=hook_keys, endpoint__isnull=False)
+                   .values_list("dedup_key", "endpoint_id"))
+        seen: set[tuple[str, int]] = set()
+        kept = []
+        for d in webhook_deliveries:
+            pair = (d.dedup_key, d.endpoint_id)
+            if d.dedup_key and (pair in done or pair in seen):
+                continue
+            seen.add(pair)
+            kept.append(d)
+        webhook_deliveries = kept
+
     created = _insert_deduplicated(
-        Notification,
-        [
-            Notification(
-                recipient_id=pk, code=code, params=params, summary=summary, link=link, dedup_key=dedup_key,
-                created_at=now,
-            )
-            for pk in people
-        ],
+        Notification, notices,
         lambda n: Notification.objects.filter(recipient_id=n.recipient_id, dedup_key=n.dedup_key).exists(),
     )
-
-    deliveries: list[Delivery] = []
-    if email:
-        for notice in created:
-            address = (people[notice.recipient_id].email or "").strip()
-            if address:
-                deliveries.append(
-                    Delivery(
-                        notification=notice, code=code, channel=Channel.EMAIL, email=address,
-                        payload=email_payload, next_attempt_at=now, created_at=now,
-                    )
-                )
-    if dedup_key and hooks:
-        done = set(
-            Delivery.objects.filter(dedup_key=dedup_key, endpoint__in=hooks).values_list("endpoint_id", flat=True)
-        )
-        hooks = [ep for ep in hooks if ep.pk not in done]
-    webhook_deliveries = [
-        Delivery(
-            code=code, channel=Channel.WEBHOOK, endpoint=ep, payload=hook_payloads[ep.pk], dedup_key=dedup_key,
-            next_attempt_at=now, created_at=now,
-        )
-        for ep in hooks
+    alive = {id(n) for n in created}
+    deliveries = [
+        Delivery(notification=notice, code=notice.code, channel=Channel.EMAIL, email=address, payload=payload,
+                 next_attempt_at=now, created_at=now)
+        for notice, address, payload in email_deliveries if id(notice) in alive
     ]
     Delivery.objects.bulk_create(deliveries)
     deliveries += _insert_deduplicated(
-        Delivery,
-        webhook_deliveries,
+        Delivery, webhook_deliveries,
         lambda d: Delivery.objects.filter(endpoint_id=d.endpoint_id, dedup_key=d.dedup_key).exists(),
     )
     if deliveries:

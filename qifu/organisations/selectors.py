@@ -43,7 +43,7 @@ def unit_enterprise_count(*, user: User, unit: Unit) -> int | None:
     if unit.kind not in ("command_center", "economic_bureau", "headquarters"):
         return None
     prefix = unit.region.code_prefix
-    return Enterprise.objects.restrict(user, access.VIEW).filter(region__code__startswith=prefix).count()
+    return Enterprise.objects.restrict(user, access.VIEW).filter(access.code_range("region_id", prefix)).count()
 
 
 def region_children(*, parent: str | None) -> QuerySet[Region]:

@@ -223,3 +223,20 @@ def test_periodic_task_runs(lw: Any) -> None:
     craft(h.accepted(lw), reported_at=at("2020-03-02"), deadline=end_of("2020-03-09"))
     result = tasks.supervision_sweep.call_local()
     assert result["checked"] == 1 and result["changed"]["red"] == 1
+
+
+def test_many_problems_turning_red_at_once_make_one_notice_per_person(lw: Any) -> None:
+    problems = [craft(h.accepted(lw, title=f"问题 {i}"), reported_at=at("2020-03-02"), deadline=end_of("2020-03-09"))
+                for i in range(supervision.MANY + 2)]
+    result = supervision.sweep(now=at("2020-03-10"))
+    assert result.changed["red"] == len(problems)
+    # The commissioner and the district's command center each get one notice listing them all ...
+    for username in ("comm", "cc_lqy"):
+        notice = Notification.objects.get(recipient__username=username)
+        assert notice.code == "ledger.warning_red_many" and notice.params["count"] == len(problems)
+        assert all(p.number in notice.params["numbers"] for p in problems)
+        assert "warning=red" in notice.link
+    # ... each problem still records its own warning event, and a second sweep sends nothing more.
+    assert ProblemEvent.objects.filter(code="warning").count() == len(problems)
+    before = counts()
+    assert supervision.sweep(now=at("2020-03-10")).notified == 0 and counts() == before
