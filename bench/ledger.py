@@ -166,6 +166,7 @@ TO_STATUS = {"reported": "reported", "accepted": "accepted", "escalated": "escal
 def build(n_problems: int, writer: Writer) -> dict[str, int]:
     from stdnum.cn import uscc
 
+    from qifu.core import workdays
     from qifu.demo import scenario
     from qifu.demo.ledger import CATEGORY_TASK_FORCES, DEPARTMENTS, TEXTS
     from qifu.enterprises.models import Enterprise
@@ -187,6 +188,7 @@ def build(n_problems: int, writer: Writer) -> dict[str, int]:
     cc_by_region = dict(Unit.objects.filter(kind=UnitKind.COMMAND_CENTER, region_id__in=districts)
                         .values_list("region_id", "pk"))
     rng = random.Random(2020)
+    cal = workdays.calendar()
 
     n_enterprises = max(1000, n_problems // 10)
     industries = list(scenario.INDUSTRY_WEIGHTS)
@@ -283,6 +285,7 @@ def build(n_problems: int, writer: Writer) -> dict[str, int]:
                 "last_progress_at": min(reported + timedelta(days=2), END) if status != "reported" else None,
                 "warning": warning, "resolved_at": resolved, "resolved_tier": tier if resolved else "",
                 "resolved_unit_id": responsible if resolved else None,
+                "handling_days": round(cal.working_days_between(reported, resolved), 3) if resolved else None,
                 "resolution_type": "solved" if resolved else "", "resolution": "已解决。" if resolved else "",
                 "rating": rng.choice(("satisfied", "satisfied", "basically")) if status == "closed" else "",
                 "confirmed_at": resolved + timedelta(days=1) if status == "closed" else None,

@@ -46,6 +46,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import F
 
+from qifu.core import workdays
 from qifu.ledger import deadlines
 from qifu.ledger.choices import (
     AssignmentStatus,
@@ -949,6 +950,7 @@ class Loader:
         unit_pk = {code: u.pk for code, u in ctx.units.items()}
         users = ctx.users
         categories = dict(ProblemCategory.objects.values_list("code", "pk"))
+        cal = workdays.calendar()
         problems = []
         for life in lives:
             s = life.spec
@@ -962,6 +964,8 @@ class Loader:
                 first_receiver_id=users.get(life.first_receiver or ""), reported_at=s.reported_at,
                 deadline=life.deadline, last_progress_at=life.last_progress_at, warning=life.warning,
                 resolved_at=life.resolved_at, resolved_tier=life.resolved_tier,
+                handling_days=round(cal.working_days_between(s.reported_at, life.resolved_at), 3)
+                if life.resolved_at else None,
                 resolved_unit_id=unit_pk.get(life.resolved_unit or ""), resolution_type=life.resolution_type,
                 resolution=life.resolution, rating=life.rating, rating_comment=life.rating_comment,
                 confirmed_at=life.confirmed_at, checked_at=life.checked_at, closed_at=life.closed_at,

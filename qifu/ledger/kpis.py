@@ -1,8 +1,8 @@
 """Leaders' KPIs of the problem ledger, per responsible unit or tier, and each unit's digest.
 
 Set-based: a handful of grouped aggregate queries over the caller's scope (start from
-``Problem.objects.restrict(user)``), whatever its size. The one per-row computation in Python is the handling
-time in working days (the calendar lives in Python; ``working_days_between_many`` is O(1) per problem).
+``Problem.objects.restrict(user)``), whatever its size. Handling time in working days is stored on each
+problem when it is resolved (the calendar lives in Python), so its average and percentile are aggregates too.
 
 Grouping: problem figures by the problem's *current* responsible unit (or tier); department-hop figures
 (acknowledgement, returns) by the department of the hop, and under the "department" tier.
@@ -15,7 +15,20 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -140,23 +153,30 @@ def _hop_figures(qs: QuerySet[Problem], key: str | None, cal: Any, now: datetime
     return figures
 
 
+class _Percentile(Aggregate):
+    """PostgreSQL's ``percentile_disc(f) WITHIN GROUP (ORDER BY x)``: the first value whose cumulative share
+    reaches ``f`` — the same value as sorting and taking element ⌈f·n⌉."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, fraction: float) -> None:
+        super().__init__(expression, fraction=float(fraction))
+
+
 def _handling_days(qs: QuerySet[Problem], key: str | None, cal: Any) -> dict[Any, tuple[float, float]]:
-    """{group: (average, 90th percentile)} working days from report to resolution."""
-    base = qs.order_by().filter(_resolved_q())
-    rows = base.values_list(key, "reported_at", "resolved_at") if key else base.values_list(
-        "reported_at", "resolved_at")
-    keys: list[Any] = []
-    starts: list[datetime] = []
-    ends: list[datetime] = []
-    for row in rows.iterator(chunk_size=20000):
-        if key:
-            keys.append(row[0])
-        starts.append(row[-2])
-        ends.append(row[-1])
-    values = cal.working_days_between_many(starts, ends)
+    """{group: (average, 90th percentile)} working days from report to resolution, from the value stored
+    on each problem when it was resolved: one grouped aggregate on PostgreSQL; elsewhere (SQLite, the
+    embedded default) the values are read and the percentile taken in Python."""
+    base = qs.order_by().filter(_resolved_q(), handling_days__isnull=False)
+    if connection.vendor == "postgresql":
+        found = _grouped(base, key, avg=Avg("handling_days"), p90=_Percentile("handling_days", 0.9))
+        return {k: (round(v["avg"], 2), round(v["p90"], 2)) for k, v in found.items() if v["avg"] is not None}
     groups: dict[Any, list[float]] = defaultdict(list)
-    for i, v in enumerate(values):
-        groups[keys[i] if key else None].append(v)
+    rows = base.values_list(key, "handling_days") if key else base.values_list(Value(None, output_field=IntegerField()), "handling_days")
+    for k, v in rows.iterator(chunk_size=20000):
+        groups[k].append(v)
     out = {}
     for k, vs in groups.items():
         vs.sort()

@@ -110,6 +110,9 @@ class Problem(models.Model):
     last_progress_at = models.DateTimeField(null=True, blank=True)
     warning = models.CharField(_("warning"), max_length=8, choices=WarningColour.choices, default="", blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Working days from the report to the (latest) resolution, stored when it is resolved so that leaders'
+    # averages and percentiles are one aggregate, not a calendar computation per problem.
+    handling_days = models.FloatField(_("handling time (working days)"), null=True, blank=True)
     resolved_tier = models.CharField(max_length=16, choices=Tier.choices, blank=True)
     resolved_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     resolution_type = models.CharField(_("resolution"), max_length=16, choices=ResolutionType.choices, blank=True)
@@ -216,7 +219,12 @@ class ProblemEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["problem", "created_at"], name="problemevent_problem_time")]
+        indexes = [
+            models.Index(fields=["problem", "created_at"], name="problemevent_problem_time"),
+            # Leaders' escalation counts read a few events among millions.
+            models.Index(fields=["problem"], name="problemevent_escalations",
+                         condition=models.Q(code__in=("escalated", "escalated_overdue"))),
+        ]
         verbose_name = _("problem event")
         verbose_name_plural = _("problem events")
 

@@ -334,12 +334,20 @@ def problem_accept(*, actor: User, problem_id: int, version: int | None = None) 
     return problem
 
 
+def handling_days(reported_at: datetime, resolved_at: datetime) -> float:
+    """Working days from a report to its resolution (stored on the problem for the KPIs)."""
+    from qifu.core import workdays
+
+    return round(workdays.calendar().working_days_between(reported_at, resolved_at), 3)
+
+
 def _mark_resolved(problem: Problem, *, actor: User | None, resolution_type: str, resolution: str,
                    unit: Unit | None, at: datetime) -> None:
     if resolution_type not in ResolutionType.values:
         raise ValidationError({"resolution_type": [_("Choose how it was resolved.")]})
     problem.status = Status.RESOLVED
     problem.resolved_at = at
+    problem.handling_days = handling_days(problem.reported_at, at)
     problem.resolved_tier = problem.tier
     problem.resolved_unit = unit
     problem.resolution_type = resolution_type
@@ -361,7 +369,7 @@ def problem_resolve_on_site(
     before, at = (problem.status, problem.tier), _now()
     _mark_resolved(problem, actor=actor, resolution_type=resolution_type, resolution=resolution,
                    unit=actor.unit, at=at)
-    _save(problem, "status", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
+    _save(problem, "status", "resolved_at", "handling_days", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
           "rating", "confirmed_at", "checked_at", "warning")
     _event(problem, "resolved", actor=actor, before=before, at=at, resolution_type=resolution_type)
     _tell(problem, notices_codes.RESOLVED, recipients=_contacts(problem), resolution=resolution)
@@ -554,7 +562,7 @@ def problem_resolve(
         unit = problem.responsible_unit
     _close_hops(problem, status=AssignmentStatus.RESOLVED, at=at)
     _mark_resolved(problem, actor=actor, resolution_type=resolution_type, resolution=resolution, unit=unit, at=at)
-    _save(problem, "status", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
+    _save(problem, "status", "resolved_at", "handling_days", "resolved_tier", "resolved_unit", "resolution_type", "resolution",
           "rating", "confirmed_at", "checked_at", "warning")
     _event(problem, "resolved", actor=actor, before=before, at=at, resolution_type=resolution_type,
            unit=unit.pk if unit else None)
@@ -627,7 +635,7 @@ def problem_confirm(
     if rating == Rating.UNSATISFIED:
         _reopen(problem, actor=actor, at=at)
         _save(problem, "rating", "rating_comment", "status", "tier", "responsible_unit", "owner", "redo_count",
-              "resolved_at", "confirmed_at", "checked_at")
+              "resolved_at", "handling_days", "confirmed_at", "checked_at")
         _event(problem, "reopened", actor=actor, before=before, reason=comment.strip(), at=at, rating=rating)
         people = _unit_staff([problem.responsible_unit_id]) + ([problem.owner] if problem.owner else [])
         _tell(problem, notices_codes.REOPENED, recipients=people, reason=comment.strip() or "—")
@@ -642,7 +650,7 @@ def problem_confirm(
 def _reopen(problem: Problem, *, actor: User | None, at: datetime) -> None:
     """重办: back to the tier that resolved it, with fresh hops (the old ones stay in the history)."""
     problem.redo_count += 1
-    problem.resolved_at = problem.confirmed_at = problem.checked_at = None
+    problem.resolved_at = problem.confirmed_at = problem.checked_at = problem.handling_days = None
     tier, unit = problem.resolved_tier, problem.resolved_unit
     if tier == Tier.COMMISSIONER or unit is None:
         problem.status, problem.tier = Status.ACCEPTED, Tier.COMMISSIONER
@@ -899,7 +907,7 @@ def _resolve_children(parent: Problem, *, actor: User | None, at: datetime) -> N
         child.tier = parent.tier
         _mark_resolved(child, actor=actor, resolution_type=parent.resolution_type, resolution=parent.resolution,
                        unit=parent.resolved_unit, at=at)
-        _save(child, "status", "tier", "resolved_at", "resolved_tier", "resolved_unit", "resolution_type",
+        _save(child, "status", "tier", "resolved_at", "handling_days", "resolved_tier", "resolved_unit", "resolution_type",
               "resolution", "rating", "confirmed_at", "checked_at", "warning")
         _event(child, "resolved", actor=actor, before=before, at=at, parent=parent.pk,
                resolution_type=parent.resolution_type)

@@ -52,6 +52,7 @@ def ledger(lw: Any) -> Any:
         p = h.resolved(lw, title=f"问题 {i}")
         Problem.objects.filter(pk=p.pk).update(
             status=Status.CLOSED, rating=rating, reported_at=reported, resolved_at=resolved, deadline=deadline,
+            handling_days=services.handling_days(reported, resolved),
             redo_count=1 if rating == Rating.UNSATISFIED else 0,
         )
         Assignment.objects.filter(problem=p, tier=Tier.DEPARTMENT).update(assigned_at=assigned, acknowledged_at=acked)
@@ -111,3 +112,12 @@ def test_formulas_are_stated() -> None:
                                   "satisfaction_rate", "handling_days"}
     with translation.override("en"):
         assert "basically satisfied" in str(kpis.FORMULAS["satisfaction_rate"])
+
+
+def test_handling_time_is_stored_at_resolution_and_cleared_on_redo(lw: Any) -> None:
+    p = h.resolved(lw)
+    assert p.handling_days is not None
+    assert p.handling_days == services.handling_days(p.reported_at, p.resolved_at)
+    services.problem_confirm(actor=lw.contact_user, problem_id=p.pk, rating=Rating.UNSATISFIED, comment="没解决")
+    p.refresh_from_db()
+    assert p.status != Status.RESOLVED and p.handling_days is None and p.resolved_at is None
