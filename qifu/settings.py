@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qifu.enterprises",
     "qifu.notifications",
     "qifu.ledger",
+    "qifu.resumption",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,10 @@ LOGGING = {
 
 # --- qifu -----------------------------------------------------------------
 QIFU_PAGE_SIZE = 50
+# Work resumption: enterprises without a status report by this hour (Asia/Shanghai) are chased, and an
+# enterprise counts as resumed by power when its daily kWh exceeds this share of its baseline.
+QIFU_REPORT_DEADLINE_HOUR = int(os.environ.get("QIFU_REPORT_DEADLINE_HOUR", "10"))
+QIFU_POWER_RESUMED_SHARE = float(os.environ.get("QIFU_POWER_RESUMED_SHARE", "0.3"))
 
 if TESTING:
     # Hashing with a million PBKDF2 rounds per test user would dominate the test run.

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("qifu.enterprises.urls")),
     path("", include("qifu.notifications.urls")),
     path("", include("qifu.ledger.urls")),
+    path("", include("qifu.resumption.urls")),
 ]
 
 if settings.DEBUG:

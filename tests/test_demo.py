@@ -158,3 +158,38 @@ def test_deterministic_plan(demo):  # type: ignore[no-untyped-def]
 def test_production_without_explicit_password_refuses():
     with pytest.raises(CommandError, match="QIFU_DEMO_PASSWORD"):
         call_command("load_demo", stdout=StringIO())
+
+
+def test_resumption_rises_and_the_faw_chain_follows_the_seed(demo):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from qifu.resumption import power, rollup, selectors
+    from qifu.resumption.models import DailyFigure, StatusReport
+
+    leader = User.objects.get(username="leader")
+    scope = selectors.scope_for(user=leader)
+    assert scope.kind == "all"
+    first = selectors.day_figures(scope=scope, day=date(2020, 2, 1))["totals"]
+    last = selectors.day_figures(scope=scope, day=date(2020, 4, 30))["totals"]
+    assert first["enterprises"] == 3588 + 3  # and FAW Toyota, 福建古雷石化… inside the jurisdiction
+    assert first["resumption_rate"] < 0.3 < 0.95 < last["resumption_rate"]
+    districts = selectors.day_figures(scope=scope, day=date(2020, 2, 20))["by_district"]
+    assert len({r["resumption_rate"] for r in districts}) > 10  # districts differ
+    # the Longquanyi suppliers resumed before those outside Chengdu
+    faw = Enterprise.objects.get(name="四川一汽丰田汽车有限公司")
+    first_day = {}
+    for e in Enterprise.objects.filter(name__in=[s["name"] for s in scenario.FAW_TOYOTA_SUPPLIERS]):
+        day = StatusReport.objects.filter(enterprise=e, status__in=["partly", "resumed", "full"]).order_by(
+            "date").values_list("date", flat=True).first()
+        first_day.setdefault("lqy" if e.region_id == "510112" else "other", []).append(day)
+    assert max(first_day["lqy"]) < min(first_day["other"]) or sorted(first_day["lqy"])[10] < sorted(
+        first_day["other"])[10]
+    assert StatusReport.objects.filter(enterprise=faw, date=date(2020, 2, 17), status="partly").exists()
+    # the rollup is what rebuilding it from the reports gives; power mostly agrees
+    stored = sorted(DailyFigure.objects.filter(date="2020-03-02").values_list("region_id", "industry_id",
+                                                                             *rollup.FIELDS))
+    rollup.rebuild([date(2020, 3, 2)])
+    assert stored == sorted(DailyFigure.objects.filter(date="2020-03-02").values_list("region_id", "industry_id",
+                                                                                     *rollup.FIELDS))
+    index = power.day_index(scope=scope, day=date(2020, 3, 2))
+    assert index["measured"] > 3000 and 0 < index["disagreements"] < index["measured"] * 0.1

@@ -86,6 +86,9 @@ LEDGER_IMPORTERS = ("admin", "cc_staff")
 RETURNERS = ("admin", "leader", "cc_staff", "tf_member", "dept_staff", "bureau_staff")
 
 
+OFFICIALS = tuple(r for r in ALL_ROLES if r not in ("contact_user", "nobody"))
+
+
 def department(w: Any) -> dict[str, Any]:
     return {"unit_pk": w.department.pk}
 
@@ -154,6 +157,18 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "extension-decide": (pending_extension, "post", {
         r: 302 if r in ("admin", "leader", "cc_staff") else 403 if r in (*SEES_ENT, "dept_staff") else 404
         for r in ALL_ROLES}),
+    "resumption-dashboard": (None, "get", only(OFFICIALS)),
+    "resumption-drilldown": (None, "get", only(OFFICIALS)),
+    "resumption-pending": (None, "get", SIGNED_IN),
+    "resumption-import": (None, "get", only(IMPORTERS)),
+    "resumption-import-template": (None, "get", only(IMPORTERS)),
+    "power-check": (None, "get", only(OFFICIALS)),
+    "power-import": (None, "get", only(IMPORTERS)),
+    "power-import-template": (None, "get", only(IMPORTERS)),
+    "resumption-briefing": (None, "get", only(OFFICIALS)),
+    "resumption-briefing-download": (lambda w: {"fmt": "docx"}, "get", only(OFFICIALS)),
+    "resumption-report": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    "resumption-history": (ent, "get", only(SEES_ENT, otherwise=404)),
     "notification-list": (None, "get", SIGNED_IN),
     "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),

@@ -315,7 +315,44 @@ RULES: dict[str, Rule] = {
     "notifications.notification": _own_rule("recipient_id"),
     "notifications.delivery": _admin_only,
     "notifications.webhookendpoint": _admin_only,
+    # work resumption: reports and power data follow the enterprise (filing needs the enterprise's CHANGE:
+    # its contact, its commissioner, its district's command center); the rollup follows the region scope
+    "resumption.statusreport": _through_enterprise("enterprise_id"),
+    "resumption.poweraccount": _through_enterprise("enterprise_id"),
+    "resumption.powerreading": _through_enterprise("enterprise_id"),
+    "resumption.dailyfigure": lambda user, action: _daily_figure_rule(user, action),
 }
+
+
+def figure_scope(user: Any) -> tuple[str, tuple[str, ...]]:
+    """Whose figures a user sees on the resumption dashboard: ("all", ()) for leadership and
+    administrators; ("regions", prefixes) for command center and economic bureau staff (their districts);
+    ("enterprises", ()) for everyone else (the enterprises they may see, computed from the reports).
+    Enterprises merely routed to a command center's unit do not widen its district's figures."""
+    if _enterprise_scope(user, VIEW) == EVERYTHING:
+        return "all", ()
+    prefixes = region_prefixes(user, Role.COMMAND_CENTER) + region_prefixes(
+        user, Role.DEPARTMENT, unit_kinds=[UnitKind.ECONOMIC_BUREAU]
+    )
+    other_roles = roles(user) - {Role.COMMAND_CENTER, Role.DEPARTMENT}
+    bureau_only = all(
+        g.unit_kind in (UnitKind.ECONOMIC_BUREAU, UnitKind.COMMAND_CENTER, UnitKind.HEADQUARTERS)
+        for g in grants(user)
+        if g.role in (Role.COMMAND_CENTER, Role.DEPARTMENT)
+    )
+    work_team = bool(user.unit_id and user.unit.kind == UnitKind.WORK_TEAM)
+    if prefixes and not other_roles and bureau_only and not work_team:
+        return "regions", tuple(sorted(set(prefixes)))
+    return "enterprises", ()
+
+
+def _daily_figure_rule(user: Any, action: str) -> Q:
+    if action != VIEW:
+        return NOTHING
+    kind, prefixes = figure_scope(user)
+    if kind == "all":
+        return EVERYTHING
+    return _any_prefix("region__code", prefixes) if kind == "regions" else NOTHING
 
 
 def register(label: str, rule: Rule) -> None:
@@ -383,6 +420,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "ledger.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
     "ledger.export": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
     "ledger.return": (Role.ADMINISTRATOR, Role.DEPARTMENT, Role.COMMAND_CENTER, Role.TASK_FORCE, Role.LEADERSHIP),
+    "resumption.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    "resumption.dashboard": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
+    "power.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
 }
 
 

@@ -858,9 +858,16 @@ def load_ledger(ctx: Context) -> None:
     load(ctx)
 
 
+def load_resumption(ctx: Context) -> None:
+    """Daily resumption reports and power readings (qifu/demo/resumption.py)."""
+    from .resumption import load_resumption as load
+
+    load(ctx)
+
+
 # The parts, in order. Later issues append theirs (each takes the Context, must be idempotent).
 PARTS: list[Callable[[Context], None]] = [
-    load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger,
+    load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger, load_resumption,
 ]
 
 
