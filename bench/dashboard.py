@@ -1,7 +1,7 @@
 """Benchmark of the resumption dashboard at province scale: the figures of one day, a 90-day trend and the
 whole area's briefing, read from the per-day rollup, against aggregating the raw reports.
 
-    python -m bench.resumption [--quick] [--enterprises N] [--days D]
+    python -m bench.dashboard [--quick] [--enterprises N] [--days D]
 
 Builds, in a throwaway database: N enterprises (default 100,000; --quick 5,000) spread over Sichuan's counties
 and the manufacturing divisions, one status report per enterprise and day for D days (default 90; --quick 30)
@@ -146,7 +146,7 @@ def main() -> None:
         assert stored == sorted(DailyFigure.objects.filter(date=last).values_list("region_id", "industry_id",
                                                                                  *rollup.FIELDS))
     emit(
-        "resumption", scale,
+        "dashboard", scale,
         {"day_ms": day_ms, "trend_ms": trend_ms, "briefing_s": briefing_s, "live_day_ms": live_ms,
          "rebuild_day_s": rebuild_s},
         {"day_ms": 100, "trend_ms": 300, "briefing_s": 5},
