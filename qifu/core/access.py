@@ -155,9 +155,14 @@ def _enterprise_view_parts(user: Any) -> tuple[list[str], Q]:
     return sorted(set(prefixes)), q
 
 
+WHOLE_CODE = 6  # GB/T 2260 codes have six digits; a six-digit prefix is one region
+
+
 def code_range(field: str, prefix: str) -> Q:
     """Codes starting with ``prefix`` as a range (prefix ≤ code < next prefix): a plain B-tree range on every
     database and collation, where LIKE 'prefix%' needs a pattern index on PostgreSQL."""
+    if len(prefix) >= WHOLE_CODE:  # a whole county code: equality, so an index on (code, time) also sorts
+        return Q(**{field: prefix})
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 

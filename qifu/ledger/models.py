@@ -148,6 +148,11 @@ class Problem(models.Model):
             # home counts read only them.
             models.Index(fields=["deadline", "id"], name="problem_open_deadline",
                          condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["-reported_at", "-id"], name="problem_open_reported",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            # Warned problems are few and looked at often (the red list is every supervisor's first page).
+            models.Index(fields=["warning", "-reported_at", "-id"], name="problem_warned_reported",
+                         condition=~models.Q(warning="")),
         ]
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
