@@ -247,6 +247,8 @@ QIFU_PAGE_SIZE = 50
 # Work resumption: enterprises without a status report by this hour (Asia/Shanghai) are chased, and an
 # enterprise counts as resumed by power when its daily kWh exceeds this share of its baseline.
 QIFU_REPORT_DEADLINE_HOUR = int(os.environ.get("QIFU_REPORT_DEADLINE_HOUR", "10"))
+# Non-administrators may file or correct reports this many days back (figures already briefed stay put).
+QIFU_REPORT_BACKDATE_DAYS = int(os.environ.get("QIFU_REPORT_BACKDATE_DAYS", "31"))
 QIFU_POWER_RESUMED_SHARE = float(os.environ.get("QIFU_POWER_RESUMED_SHARE", "0.3"))
 
 if TESTING:

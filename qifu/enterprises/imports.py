@@ -270,7 +270,8 @@ def _update_enterprises(items: Iterable[tuple[Enterprise, EnterpriseData, dict[s
     objs = []
     moved = []
     for enterprise, data, _changes in items:
-        if data.region.pk != enterprise.region_id:
+        if (data.region.pk, data.industry.pk, data.is_external) != (
+                enterprise.region_id, enterprise.industry_id, enterprise.is_external):
             moved.append(enterprise.pk)
         for key, value in data.as_dict().items():
             setattr(enterprise, key, value)
@@ -279,7 +280,7 @@ def _update_enterprises(items: Iterable[tuple[Enterprise, EnterpriseData, dict[s
         objs.append(enterprise)
     if objs:
         _update_rows(objs, [f for f in EDITABLE_FIELDS if f != "credit_code"] + ["version", "updated_at"])
-    services.region_changed(moved)
+    services.placement_changed(moved)
 
 
 def _update_rows(objs: Sequence[Enterprise], fields: Sequence[str]) -> None:

@@ -33,16 +33,18 @@ EDITABLE_FIELDS = (
     "headcount",
     "is_external",
 )
-# Apps that keep a copy of an enterprise's region (the ledger does, for indexed district scopes) register a
-# function here in their AppConfig.ready; it is called with the ids of enterprises that moved, inside the
-# transaction that moved them, so the copies never disagree with the enterprise.
-REGION_LISTENERS: list[Callable[[Sequence[int]], None]] = []
+# Apps that keep a copy of where an enterprise belongs (the ledger keeps its region for indexed district
+# scopes; the resumption figures group reports by region and industry and count only enterprises inside the
+# jurisdiction) register a function here in their AppConfig.ready. It is called with the ids of enterprises
+# whose region, industry or is_external changed, inside the transaction that changed them, so the copies
+# never disagree with the enterprise.
+PLACEMENT_LISTENERS: list[Callable[[Sequence[int]], None]] = []
 
 
-def region_changed(enterprise_ids: Sequence[int]) -> None:
-    """Tell the registered listeners that these enterprises moved to another region."""
+def placement_changed(enterprise_ids: Sequence[int]) -> None:
+    """Tell the registered listeners that these enterprises moved (region, industry or jurisdiction)."""
     if enterprise_ids:
-        for listener in REGION_LISTENERS:
+        for listener in PLACEMENT_LISTENERS:
             listener(enterprise_ids)
 
 
@@ -224,9 +226,10 @@ def enterprise_update(
     merged = {f: getattr(enterprise, f) for f in EDITABLE_FIELDS}
     merged.update(changes)
     data = clean_enterprise_data(merged)
-    moved = data.region.pk != enterprise.region_id
-    if moved:
+    if data.region.pk != enterprise.region_id:
         _check_region_scope(actor, data.region)
+    moved = (data.region.pk, data.industry.pk, data.is_external) != (
+        enterprise.region_id, enterprise.industry_id, enterprise.is_external)
     if data.credit_code != enterprise.credit_code:
         _check_unique_credit_code(data.credit_code, exclude_pk=enterprise.pk)
     diff = events.diff(enterprise, data.as_dict())
@@ -237,7 +240,7 @@ def enterprise_update(
     enterprise.version += 1
     enterprise.save()
     if moved:
-        region_changed([enterprise.pk])
+        placement_changed([enterprise.pk])
     events.record("enterprise.updated", actor=actor, target=enterprise, changes=diff, version=enterprise.version)
     return enterprise
 

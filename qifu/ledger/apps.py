@@ -13,5 +13,5 @@ class LedgerConfig(AppConfig):
         from . import notices  # noqa: F401  (registers the ledger's notification messages)
         from .services import problems_follow_region
 
-        if problems_follow_region not in enterprise_services.REGION_LISTENERS:
-            enterprise_services.REGION_LISTENERS.append(problems_follow_region)
+        if problems_follow_region not in enterprise_services.PLACEMENT_LISTENERS:
+            enterprise_services.PLACEMENT_LISTENERS.append(problems_follow_region)

@@ -15,6 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from qifu.core import access
 from qifu.core.schemas import XLSX_OPENAPI, ImportReportOut
 from qifu.core.views import xlsx_response
+from qifu.enterprises.models import Enterprise
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
 from . import briefing, imports, power, selectors, services
@@ -84,12 +85,12 @@ def report_get(request: HttpRequest, report_id: int) -> Any:
 @router.get("/pending", response=list[EnterpriseDayOut],
             summary="Enterprises the caller reports for that have not reported on the day (today by default)")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def pending(request: HttpRequest, day: date | None = None) -> list[dict[str, Any]]:
+def pending(request: HttpRequest, day: date | None = None) -> QuerySet[Enterprise]:
     from django.utils import timezone
 
     user = auth_user(request)
     d = day or timezone.localdate()
-    return [_enterprise_day(e) for e in selectors.with_report(selectors.non_reporters(user=user, day=d), d)]
+    return selectors.with_report(selectors.non_reporters(user=user, day=d), d)  # paged in SQL
 
 
 @router.get("/figures", response=FiguresOut, summary="The dashboard's figures for a day, by district and industry "
@@ -118,15 +119,14 @@ def trend(request: HttpRequest, start: date | None = None, end: date | None = No
 @router.get("/drilldown", response=list[EnterpriseDayOut], summary="The enterprises behind a figure")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def drilldown(request: HttpRequest, day: date | None = None, kind: str = "enterprises", region: str = "",
-              district: str = "", industry: str = "") -> list[dict[str, Any]]:
+              district: str = "", industry: str = "") -> QuerySet[Enterprise]:
     user = _dashboard_user(request)
     if kind not in selectors.DRILL_KINDS:
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"kind": [f"One of {', '.join(selectors.DRILL_KINDS)}."]})
-    qs = selectors.drilldown(scope=selectors.scope_for(user=user, region=region), day=_day(day), kind=kind,
-                             district=district, industry=industry)
-    return [_enterprise_day(e) for e in qs]
+    return selectors.drilldown(scope=selectors.scope_for(user=user, region=region), day=_day(day), kind=kind,
+                               district=district, industry=industry)  # paged in SQL
 
 
 @router.get("/power/disagreements", response=list[DisagreementOut],

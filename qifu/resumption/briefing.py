@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -21,7 +22,7 @@ from qifu.ledger.selectors import ProblemFilter, problem_list
 from qifu.organisations.models import Region, User
 
 from . import selectors
-from .choices import Obstacle
+from .choices import Obstacle, ResumptionStatus
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ROWS = 30
@@ -116,12 +117,13 @@ def _sections(b: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]
     out.append((_("2. By district"), *_group_table(b["by_district"])))
     out.append((_("3. By industry"), *_group_table(b["by_industry"])))
     out.append((_("4. Key enterprises not yet resumed"), [_("Enterprise"), _("District"), _("Status")],
-                [[e.name, e.region.name, e.day_status or _("not reported")] for e in b["key_not_resumed"]]))
+                [[e.name, e.region.name, ResumptionStatus(e.day_status).label if e.day_status else _("not reported")]
+                 for e in b["key_not_resumed"]]))
     out.append((_("5. Key problems at the leadership task forces"),
                 [_("Ledger number"), _("Enterprise"), _("Problem"), _("Responsible unit"), _("Deadline")],
                 [[p.number, p.enterprise.name if p.enterprise else "", p.title,
                   p.responsible_unit.name if p.responsible_unit else "",
-                  p.deadline.date().isoformat() if p.deadline else ""] for p in b["leadership_problems"]]))
+                  timezone.localdate(p.deadline).isoformat() if p.deadline else ""] for p in b["leadership_problems"]]))
     out.append((_("6. Overdue problems by responsible unit"), [_("Responsible unit"), _("Overdue problems")],
                 [[r["unit"], r["n"]] for r in b["overdue_by_unit"]]))
     out.append((_("7. Main obstacles reported"), [_("Obstacle"), _("Enterprises")],

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,7 @@ def reports_import(*, actor: User, file: Any, dry_run: bool = False, now: dateti
         return report
     report.rows = len(rows)
     known = _enterprises(actor)
+    earliest = services.earliest_date(actor, today)
     problems = dict(Problem.objects.restrict(actor).filter(
         number__in=[str(r.get("problem")) for r in rows if r.get("problem")]).values_list("number", "pk"))
     seen: dict[tuple[int, Any], int] = {}
@@ -89,7 +90,7 @@ def reports_import(*, actor: User, file: Any, dry_run: bool = False, now: dateti
             employees_on_duty=row.get("employees_on_duty"), capacity=row.get("capacity"), obstacle=obstacle,
             problem_id=problem_id, remarks=str(row.get("remarks") or ""),
         )
-        field_errors = services.report_errors(data, today=today, enterprise=enterprise)
+        field_errors = services.report_errors(data, today=today, enterprise=enterprise, earliest=earliest)
         for field, messages in field_errors.items():
             column = "problem" if field == "problem_id" else field
             for message in messages:
@@ -106,18 +107,23 @@ def reports_import(*, actor: User, file: Any, dry_run: bool = False, now: dateti
     existing = set(StatusReport.objects.filter(
         is_current=True, enterprise_id__in={e.pk for e, _d in valid}, date__in={d.date for _e, d in valid}
     ).values_list("enterprise_id", "date"))
-    with transaction.atomic():
-        keys = set()
-        for enterprise, data in valid:
-            previous = (enterprise.pk, data.date) in existing
-            written = services._write(actor=actor, enterprise=enterprise, data=data, channel=Channel.IMPORT,
-                                      now=now, refresh=False)
-            keys.add((written.date, written.region_id, written.industry_id))
-            if previous:
-                report.updated += 1
-            else:
-                report.created += 1
-        rollup.refresh(keys)
+    try:
+        with transaction.atomic():
+            keys = set()
+            for enterprise, data in valid:
+                previous = (enterprise.pk, data.date) in existing
+                written = services._write(actor=actor, enterprise=enterprise, data=data, channel=Channel.IMPORT,
+                                          now=now, refresh=False)
+                keys.add((written.date, written.region_id, written.industry_id))
+                if previous:
+                    report.updated += 1
+                else:
+                    report.created += 1
+            rollup.refresh(keys)
+    except IntegrityError:
+        # Someone filed a report for one of these enterprises and days at the same moment: nothing was written.
+        report.created = report.updated = 0
+        report.add_error(None, "date", _("Reports for these enterprises were filed meanwhile; import the file again."))
     return report
 
 

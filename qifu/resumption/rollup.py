@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .choices import ResumptionStatus
@@ -80,6 +81,10 @@ def rebuild(days: Iterable[date] | None = None) -> int:
         day_list = sorted(set(days))
         qs = qs.filter(date__in=day_list)
         figures = figures.filter(date__in=day_list)
-    figures.delete()
-    rows = qs.order_by().values("date", "region_id", "industry_id").annotate(**SUMS)
-    return _write(rows.iterator(chunk_size=5000))
+    with transaction.atomic():
+        # Lock the days' rows first: a report filed meanwhile waits in its own refresh() (which locks the
+        # same rows) and recomputes its group after this commits, instead of being overwritten by stale sums.
+        list(figures.select_for_update().values_list("pk", flat=True))
+        figures.delete()
+        rows = qs.order_by().values("date", "region_id", "industry_id").annotate(**SUMS)
+        return _write(rows.iterator(chunk_size=5000))

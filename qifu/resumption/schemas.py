@@ -1,6 +1,7 @@
 """API schemas of work resumption: separate input and output shapes."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -85,6 +86,8 @@ class DayOut(FigureOut):
 
 
 class EnterpriseDayOut(Schema):
+    """An enterprise with its current report on the day (read from ``selectors.with_report``)."""
+
     id: int
     name: str
     credit_code: str
@@ -95,6 +98,30 @@ class EnterpriseDayOut(Schema):
     employees_on_duty: int | None
     employees_expected: int | None
     capacity: int | None
+
+    @staticmethod
+    def resolve_region_code(obj: Any) -> str:
+        return obj["region_code"] if isinstance(obj, dict) else obj.region_id
+
+    @staticmethod
+    def resolve_industry_code(obj: Any) -> str:
+        return obj["industry_code"] if isinstance(obj, dict) else obj.industry_id
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str | None:
+        return obj["status"] if isinstance(obj, dict) else obj.day_status
+
+    @staticmethod
+    def resolve_employees_on_duty(obj: Any) -> int | None:
+        return obj["employees_on_duty"] if isinstance(obj, dict) else obj.day_on_duty
+
+    @staticmethod
+    def resolve_employees_expected(obj: Any) -> int | None:
+        return obj["employees_expected"] if isinstance(obj, dict) else obj.day_expected
+
+    @staticmethod
+    def resolve_capacity(obj: Any) -> int | None:
+        return obj["capacity"] if isinstance(obj, dict) else obj.day_capacity
 
 
 class PowerOut(Schema):

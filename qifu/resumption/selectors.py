@@ -242,7 +242,7 @@ def drilldown(*, scope: Scope, day: date, kind: str = "enterprises", district: s
                     "partly": (ResumptionStatus.PARTLY,), "full": (ResumptionStatus.FULL,)}.get(kind)
         if statuses:
             reports = reports.filter(status__in=statuses)
-        qs = Enterprise.objects.filter(pk__in=reports.values("enterprise_id"))
+        qs = scope.enterprises().filter(pk__in=reports.values("enterprise_id"))
     return with_report(qs, day).order_by("region_id", "name", "id")
 
 

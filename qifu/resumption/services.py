@@ -5,12 +5,15 @@ core.access, validates, writes, records its event and refreshes the rollup in on
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from qifu.core import access, events, notify
 from qifu.core.errors import Conflict
 from qifu.enterprises.models import Enterprise
 from qifu.ledger.models import Problem
+from qifu.organisations.choices import Role
 from qifu.organisations.models import User
 
 from . import notices, rollup
@@ -44,6 +48,9 @@ class ReportInput:
     remarks: str = ""
 
 
+EARLIEST = date(2000, 1, 1)
+
+
 def _int(value: Any, field: str, errors: dict[str, list[str]]) -> int:
     """A whole number from a form, JSON or an Excel cell; records the field's error and returns 0 if not."""
     number: int | None = None
@@ -64,13 +71,26 @@ def _int(value: Any, field: str, errors: dict[str, list[str]]) -> int:
     return number
 
 
-def report_errors(data: ReportInput, *, today: date, enterprise: Enterprise | None) -> dict[str, list[str]]:
+def earliest_date(user: User | None, today: date) -> date:
+    """The earliest day a user may file or correct a report for: administrators any day since 2000; others
+    within ``QIFU_REPORT_BACKDATE_DAYS`` (so figures already briefed are not quietly rewritten)."""
+    if user is not None and access.has_role(user, Role.ADMINISTRATOR):
+        return EARLIEST
+    return max(EARLIEST, today - timedelta(days=settings.QIFU_REPORT_BACKDATE_DAYS))
+
+
+def report_errors(data: ReportInput, *, today: date, enterprise: Enterprise | None,
+                  earliest: date | None = None) -> dict[str, list[str]]:
     """Every field error of a report (empty when valid): the same rules for the form, the API and Excel."""
     errors: dict[str, list[str]] = {}
+    earliest = earliest or EARLIEST
     if data.date is None:
         errors["date"] = [_("This field is required.")]
     elif data.date > today:
         errors["date"] = [_("The date is in the future.")]
+    elif data.date < earliest:
+        errors["date"] = [_("Reports can be filed or corrected back to %(date)s only.") % {
+            "date": earliest.isoformat()}]
     if data.status not in ResumptionStatus.values:
         errors["status"] = [_("Choose one of: not resumed, partly resumed, resumed, at full capacity.")]
     expected = _int(data.employees_expected, "employees_expected", errors)
@@ -105,7 +125,8 @@ def report_file(
     """File an enterprise's status for a day; an existing report for that day is kept as history."""
     now = now or timezone.now()
     enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=data.enterprise_id)
-    errors = report_errors(data, today=timezone.localdate(now), enterprise=enterprise)
+    today = timezone.localdate(now)
+    errors = report_errors(data, today=today, enterprise=enterprise, earliest=earliest_date(actor, today))
     if errors:
         raise ValidationError(errors)
     try:
@@ -148,33 +169,54 @@ def _write(*, actor: User | None, enterprise: Enterprise, data: ReportInput, cha
     return report
 
 
+def reports_follow_enterprises(enterprise_ids: Sequence[int]) -> None:
+    """Enterprises changed region, industry or jurisdiction (called by the enterprise services inside their
+    transaction): their reports move with them and the rollup groups they left and joined are recomputed, so a
+    district's figures always count the enterprises it has now, never more reports than enterprises."""
+    reports = StatusReport.objects.filter(enterprise_id__in=list(enterprise_ids))
+    keys = set(reports.order_by().values_list("date", "region_id", "industry_id").distinct())
+    if not keys:
+        return
+    current = Enterprise.objects.filter(pk=OuterRef("enterprise_id"))
+    reports.update(region_id=Subquery(current.values("region_id")[:1]),
+                   industry_id=Subquery(current.values("industry_id")[:1]))
+    keys |= set(reports.order_by().values_list("date", "region_id", "industry_id").distinct())
+    rollup.refresh(keys)
+
+
 def reminders_send(*, day: date, now: datetime | None = None) -> int:
     """Remind each commissioner whose enterprises have not reported on ``day`` (once per commissioner and
-    day); returns the number of commissioners reminded. Idempotent (the notices carry a dedup key)."""
+    day, on working days of the official calendar); returns the number of commissioners reminded.
+    Idempotent (the notices carry a dedup key); all reminders are written in one batch."""
+    from qifu.core import workdays
+
     from .selectors import non_reporters_by_commissioner
 
-    sent = 0
-    for commissioner, enterprises in non_reporters_by_commissioner(day=day):
-        with transaction.atomic():
-            names = "、".join(e.name for e in enterprises[:5]) + ("…" if len(enterprises) > 5 else "")
-            created = notify.notify(
-                recipients=[commissioner], code=notices.REMINDER,
-                params={"count": len(enterprises), "date": day.isoformat(), "names": names},
-                link=reverse("resumption-pending") + f"?date={day.isoformat()}",
-                dedup_key=f"{notices.REMINDER}:{day.isoformat()}",
-            )
-            if created:
-                events.record("resumption.reminded", actor=None, target=commissioner, system="resumption-reminders",
-                              date=day, enterprises=[e.pk for e in enterprises])
-                sent += 1
-    return sent
+    if not workdays.calendar().is_workday(day):
+        return 0
+    todo = non_reporters_by_commissioner(day=day)
+    messages = [
+        {"recipients": [commissioner], "code": notices.REMINDER,
+         "params": {"count": len(enterprises), "date": day.isoformat(),
+                    "names": "、".join(e.name for e in enterprises[:5]) + ("…" if len(enterprises) > 5 else "")},
+         "link": reverse("resumption-pending") + f"?date={day.isoformat()}",
+         "dedup_key": f"{notices.REMINDER}:{day.isoformat()}"}
+        for commissioner, enterprises in todo
+    ]
+    with transaction.atomic():
+        created = {n.recipient_id for n in notify.notify_many(messages)}
+        reminded = [(c, es) for c, es in todo if c.pk in created]
+        events.record_many([
+            events.build("resumption.reminded", actor=None, target=c, system="resumption-reminders", date=day,
+                         enterprises=[e.pk for e in es])
+            for c, es in reminded
+        ])
+    return len(reminded)
 
 
 def briefings_send(*, day: date) -> int:
     """Deliver the day's briefing to leadership and command center staff through the notification channels
     (in-app, email, webhooks), each with the headline of their own scope and a link; once per reader and day."""
-    from qifu.organisations.choices import Role
-
     from .briefing import pct
     from .selectors import day_figures, scope_for
 
@@ -188,6 +230,8 @@ def briefings_send(*, day: date) -> int:
         with transaction.atomic():
             created = notify.notify(
                 recipients=[reader], code=notices.BRIEFING, link=link,
+                unit_webhooks=[g.unit_id for g in reader.role_grants.all()
+                               if g.unit_id and g.role in (Role.LEADERSHIP, Role.COMMAND_CENTER)],
                 params={"date": day.isoformat(), "resumption_rate": pct(totals["resumption_rate"]),
                         "return_rate": pct(totals["return_rate"]), "capacity_rate": pct(totals["capacity_rate"])},
                 dedup_key=f"{notices.BRIEFING}:{day.isoformat()}",

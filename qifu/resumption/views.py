@@ -105,8 +105,12 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     problems = Problem.objects.filter(enterprise=enterprise, status__in=OPEN_STATUSES).order_by("-reported_at")
     last = StatusReport.objects.filter(enterprise=enterprise, is_current=True).order_by("-date").first()
-    initial = {"date": timezone.localdate(), "employees_expected": last.employees_expected if last else
+    day = timezone.localdate()
+    initial = {"date": day, "employees_expected": last.employees_expected if last else
                enterprise.headcount or None, "status": last.status if last else None}
+    if last is not None and last.date == day:  # correcting today's report: start from all of it
+        initial |= {"employees_on_duty": last.employees_on_duty, "capacity": last.capacity,
+                    "obstacle": last.obstacle, "problem": last.problem_id, "remarks": last.remarks}
     form = ReportForm(request.POST or None, initial=initial, problems=problems)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -74,3 +74,36 @@ def test_key_enterprises_not_resumed(rw: Any) -> None:
     rw.ent_lqy.save()
     keys = selectors.key_not_resumed(scope=selectors.scope_for(user=rw.leader), day=DAY)
     assert [e.name for e in keys] == ["LQY Parts"]
+
+
+def _agree(user: Any) -> dict[str, Any]:
+    rolled = selectors.day_figures(scope=selectors.scope_for(user=user), day=DAY)
+    live = selectors.day_figures(scope=selectors.Scope(user=user, kind="enterprises"), day=DAY)
+    assert rolled == live
+    return rolled["totals"]
+
+
+def test_figures_follow_an_enterprise_leaving_the_jurisdiction_or_moving_district(rw: Any) -> None:
+    from qifu.enterprises import services as enterprise_services
+
+    before = _agree(rw.admin)
+    enterprise_services.enterprise_update(actor=rw.admin, enterprise_id=rw.ent_jj.pk, expected_version=None,
+                                          changes={"is_external": True})
+    t = _agree(rw.admin)
+    assert (t["enterprises"], t["reported"], t["full"]) == (before["enterprises"] - 1, before["reported"] - 1, 0)
+    assert t["resumption_rate"] <= 1
+    # Back inside, then moved into Longquanyi: its reports move with it, so the district counts it once.
+    enterprise_services.enterprise_update(actor=rw.admin, enterprise_id=rw.ent_jj.pk, expected_version=None,
+                                          changes={"is_external": False, "region": "510112"})
+    assert _agree(rw.admin) == before
+    lqy = selectors.day_figures(scope=selectors.scope_for(user=rw.leader, region="510112"), day=DAY)["totals"]
+    assert (lqy["enterprises"], lqy["reported"], lqy["full"]) == (4, 3, 1)
+
+
+def test_drilldown_lists_only_enterprises_in_scope(rw: Any) -> None:
+    from qifu.enterprises import services as enterprise_services
+
+    enterprise_services.enterprise_update(actor=rw.admin, enterprise_id=rw.ent_lqy.pk, expected_version=None,
+                                          changes={"region": "510104"})
+    resumed = selectors.drilldown(scope=selectors.scope_for(user=rw.cc_staff), day=DAY, kind="resumed")
+    assert rw.ent_lqy not in list(resumed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -96,3 +96,17 @@ def test_reminders_go_to_commissioners_of_non_reporters_once(rw: Any) -> None:
     notice = Notification.objects.get(code="resumption.reminder")
     assert notice.recipient == rw.team_leader and notice.params["count"] == 1
     assert "/resumption/pending/" in notice.link
+
+
+def test_backdating_window(world: Any, settings: Any) -> None:
+    settings.QIFU_REPORT_BACKDATE_DAYS = 31
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        file(world.commissioner, world.ent_lqy, "resumed", 10, 10, 100, day=today - timedelta(days=32))
+    assert "date" in refused.value.message_dict
+    assert not StatusReport.objects.exists()
+    file(world.commissioner, world.ent_lqy, "resumed", 10, 10, 100, day=today - timedelta(days=31))
+    # Administrators may correct older figures (back to 2000).
+    file(world.admin, world.ent_lqy, "resumed", 10, 10, 100, day=today - timedelta(days=400))
+    with pytest.raises(ValidationError):
+        file(world.admin, world.ent_lqy, "resumed", 10, 10, 100, day=date(1999, 12, 31))
