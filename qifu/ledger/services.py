@@ -726,6 +726,12 @@ def extension_request(
     problem = _lock(problem_id, actor, None)
     assignment = _my_active_assignment(problem, actor)
     _check("request_extension", actor, problem, assignment)
+    if assignment is None and problem.tier not in (Tier.COMMISSIONER, Tier.DEPARTMENT):
+        # A command center, task force or leadership unit holding it asks for its own hop's clock; the
+        # enterprise's end-to-end clock is not theirs to move.
+        hop = _current_tier_hop(problem)
+        if hop is not None and hop.status in ACTIVE_ASSIGNMENT and hop.unit_id == problem.responsible_unit_id:
+            assignment = hop
     reason = _require_text("reason", reason, _("The reason"))
     current = assignment.deadline if assignment is not None else problem.deadline
     if timezone.is_naive(new_deadline):

@@ -295,3 +295,18 @@ def test_whoever_must_act_next_is_notified(lw: Any) -> None:
     assert Notification.objects.filter(recipient=lw.contact_user, code="ledger.resolved").exists()
     services.problem_chase(actor=lw.leader, problem_id=h.dispatched(lw, title="另一个").pk, message="请尽快")
     assert Notification.objects.filter(recipient=lw.dept_staff, code="ledger.chased").exists()
+
+
+def test_extension_for_a_command_center_moves_its_hop_not_the_enterprise_clock(lw: Any) -> None:
+    from datetime import timedelta
+
+    p = h.escalated(lw)
+    enterprise_clock = p.deadline
+    hop = Assignment.objects.get(problem=p, tier=Tier.COMMAND_CENTER)
+    later = hop.deadline + timedelta(days=3)
+    ext = services.extension_request(actor=lw.cc_staff, problem_id=p.pk, new_deadline=later, reason="需协调市级部门")
+    assert ext.assignment_id == hop.pk
+    services.extension_decide(actor=lw.leader, extension_id=ext.pk, grant=True)
+    hop.refresh_from_db()
+    p.refresh_from_db()
+    assert hop.deadline == later and p.deadline == enterprise_clock
