@@ -110,7 +110,7 @@ def link_import(request: HttpRequest, pk: int) -> HttpResponse:
         return imports.links_import(actor=actor, plant_id=plant_obj.pk, file=file)
 
     return import_page(request, run=run, title=_("Import the supplier list of %(plant)s") % {"plant": plant_obj.name},
-                       template_url=reverse("supplychain-import-template"))
+                       template_url="supplychain-import-template")
 
 
 @login_required
