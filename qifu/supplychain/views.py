@@ -53,18 +53,21 @@ def region(request: HttpRequest) -> HttpResponse:
 
 
 def graph_data(analysis: selectors.Analysis) -> dict[str, Any]:
-    """Nodes and links for the ECharts graph: colour by status, x by tier, one category per level."""
+    """Nodes and links for the ECharts graph: colour (category) by status, columns by tier, grouped within a
+    tier by coordination level (region), the region and level in each node's tooltip."""
     levels = list(Level)
     nodes = [{"id": str(analysis.plant.pk), "name": analysis.plant.name, "tier": 0, "status": analysis.plant_status,
-              "blocked": False, "category": 0, "tts": None, "region": analysis.plant.region.name}]
+              "blocked": False, "category": 0, "tts": None, "region": analysis.plant.region.name, "level": "",
+              "order": 0}]
     for r in analysis.suppliers:
         nodes.append({"id": str(r.enterprise.pk), "name": r.enterprise.name, "tier": r.tier, "status": r.status,
-                      "blocked": r.blocked, "category": 1 + levels.index(Level(r.level)), "tts": r.tts_days,
-                      "region": r.enterprise.region.name, "rank": r.rank})
+                      "blocked": r.blocked, "category": 1 if r.blocked else 2, "tts": r.tts_days,
+                      "region": r.enterprise.region.name, "level": r.level_label, "rank": r.rank,
+                      "order": levels.index(Level(r.level))})
     links = [{"source": str(lk.supplier_id), "target": str(lk.buyer_id), "part": lk.part,
               "stock": float(lk.stock_days)} for lk in analysis.links]
     return {"nodes": nodes, "links": links,
-            "categories": [_("Plant"), *[str(level.label) for level in levels]]}
+            "categories": [_("Plant"), _("Not resumed"), _("Resumed")]}
 
 
 @login_required
