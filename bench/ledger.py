@@ -175,7 +175,8 @@ def build(n_problems: int, writer: Writer) -> dict[str, int]:
     from qifu.organisations.models import Region, Unit
 
     parts = scenario.PARTS
-    scenario.PARTS = [p for p in parts if p.__name__ != "load_ledger"]  # the organisation only
+    organisation = ("load_units", "load_enterprises", "load_users", "load_contacts", "load_assignments")
+    scenario.PARTS = [p for p in parts if p.__name__ in organisation]  # the organisation only
     try:
         scenario.load()
     finally:

@@ -193,3 +193,25 @@ def test_resumption_rises_and_the_faw_chain_follows_the_seed(demo):  # type: ign
                                                                                      *rollup.FIELDS))
     index = power.day_index(scope=scope, day=date(2020, 3, 2))
     assert index["measured"] > 3000 and 0 < index["disagreements"] < index["measured"] * 0.1
+
+
+def test_the_faw_supply_network_follows_the_seed_and_days_to_stop_moves(demo):  # type: ignore[no-untyped-def]
+    from collections import Counter
+    from datetime import date
+
+    from qifu.supplychain import selectors
+    from qifu.supplychain.models import SupplyLink
+
+    faw = Enterprise.objects.get(name="四川一汽丰田汽车有限公司")
+    direct = SupplyLink.objects.filter(buyer=faw).select_related("supplier")
+    regions = Counter("lqy" if lk.supplier.region_id == "510112" else "chengdu" if lk.supplier.region_id[:4] == "5101"
+                      else "sichuan" if lk.supplier.region_id[:2] == "51" else lk.supplier.region_id[:2] for lk in direct)
+    assert regions == {"lqy": 20, "chengdu": 6, "sichuan": 2, "50": 12}
+    assert SupplyLink.objects.filter(buyer__in=[lk.supplier for lk in direct]).count() == 10  # a second tier
+    assert direct.filter(has_alternative=True).exists() and direct.filter(critical=False).exists()
+    user = User.objects.get(username="chenjingjing")
+    days = [selectors.plant_analysis(user=user, plant_id=faw.pk, day=date(2020, 2, d)).days_to_stop
+            for d in (10, 24)] + [selectors.plant_analysis(user=user, plant_id=faw.pk, day=date(2020, 3, 8)).days_to_stop]
+    assert days[0] < days[1] < days[2]
+    overview = selectors.region_overview(user=User.objects.get(username="leader"), day=date(2020, 2, 24))
+    assert len(overview["plants"]) == 3 and overview["blockers"][0]["plants"] >= 2

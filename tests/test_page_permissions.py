@@ -87,6 +87,8 @@ RETURNERS = ("admin", "leader", "cc_staff", "tf_member", "dept_staff", "bureau_s
 
 
 OFFICIALS = tuple(r for r in ALL_ROLES if r not in ("contact_user", "nobody"))
+SC_VIEWERS = ("admin", "leader", "cc_staff", "bureau_staff", "commissioner")
+SC_IMPORTERS = ("admin", "cc_staff", "commissioner")
 
 
 def department(w: Any) -> dict[str, Any]:
@@ -169,6 +171,14 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "resumption-briefing-download": (lambda w: {"fmt": "docx"}, "get", only(OFFICIALS)),
     "resumption-report": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
     "resumption-history": (ent, "get", only(SEES_ENT, otherwise=404)),
+    # supply chains: officials; a plant's pages need the plant in sight (404 otherwise); contacts 403
+    "supplychain-region": (None, "get", only(OFFICIALS)),
+    "supplychain-plant": (ent, "get", only(SC_VIEWERS, visible=("contact_user", "nobody"), otherwise=404)),
+    "supplychain-export": (ent, "get", only(SC_VIEWERS, visible=("contact_user", "nobody"), otherwise=404)),
+    # raising without a supplier: 404 for every official (the supplier is not in the plant's network)
+    "supplychain-raise": (ent, "post", only((), visible=("contact_user", "nobody"), otherwise=404)),
+    "supplychain-import": (ent, "get", only(SC_IMPORTERS) | {"team_member": 404}),
+    "supplychain-import-template": (None, "get", only((*SC_IMPORTERS, "team_member"))),
     "notification-list": (None, "get", SIGNED_IN),
     "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),

@@ -130,7 +130,23 @@ def _enterprise_rule(user: Any, action: str) -> Q:
     q = _enterprise_scope(user, action)
     if action == VIEW and q != EVERYTHING:
         q |= _enterprises_routed_to_my_units(user)
+    if action in (VIEW, CHANGE) and q != EVERYTHING:
+        q |= _external_suppliers_served(user)
     return q
+
+
+def _external_suppliers_served(user: Any) -> Q:
+    """A commissioner sees and enters the status of the external suppliers (first and second tier) of the
+    enterprises they serve: nobody else inside the platform does it for a supplier outside the jurisdiction."""
+    if not has_role(user, Role.COMMISSIONER):
+        return NOTHING
+    from qifu.enterprises.models import CommissionerAssignment
+    from qifu.supplychain.models import SupplyLink
+
+    mine = CommissionerAssignment.objects.filter(commissioner=user, ended_at__isnull=True).values("enterprise_id")
+    tier1 = SupplyLink.objects.filter(buyer_id__in=mine).values("supplier_id")
+    tier2 = SupplyLink.objects.filter(buyer_id__in=tier1).values("supplier_id")
+    return Q(is_external=True) & (Q(pk__in=tier1) | Q(pk__in=tier2))
 
 
 def _enterprise_view_parts(user: Any) -> tuple[list[str], Q]:
@@ -326,7 +342,25 @@ RULES: dict[str, Rule] = {
     "resumption.poweraccount": _through_enterprise("enterprise_id"),
     "resumption.powerreading": _through_enterprise("enterprise_id"),
     "resumption.dailyfigure": lambda user, action: _daily_figure_rule(user, action),
+    # supply chains: officials read every link (the city and the province coordinate across districts and
+    # provinces); changes follow the buyer; a raised supplier problem is seen with its ledger problem
+    "supplychain.supplylink": lambda user, action: _supply_link_rule(user, action),
+    "supplychain.supplierproblem": lambda user, action: _through_problem(user, action) if action == VIEW else NOTHING,
 }
+
+
+def _supply_link_rule(user: Any, action: str) -> Q:
+    if action == VIEW:
+        if is_official(user):
+            return EVERYTHING
+        from qifu.enterprises.models import Enterprise
+
+        cond = _enterprise_rule(user, VIEW)
+        if cond == NOTHING:
+            return NOTHING
+        visible = Enterprise.objects.filter(cond).values("pk")
+        return Q(buyer_id__in=visible) | Q(supplier_id__in=visible)
+    return _through_enterprise("buyer_id")(user, action)
 
 
 def figure_scope(user: Any) -> tuple[str, tuple[str, ...]]:
@@ -428,6 +462,8 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "resumption.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
     "resumption.dashboard": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
     "power.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    "supplychain.view": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
+    "supplychain.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER, Role.COMMISSIONER),
 }
 
 

@@ -11,11 +11,10 @@ from .test_ledger import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
-def test_dashboard_shows_the_resumption_rate(live_server: Any, page: Any, settings: Any) -> None:
+def test_dashboard_shows_the_resumption_rate(live_server: Any, page: Any) -> None:
     from qifu.core.testing.factories import World
     from qifu.resumption.tests.conftest import DAY, file
 
-    settings.QIFU_REPORT_BACKDATE_DAYS = 100 * 366  # the fixture's reports are of March 2020
     w = World()
     file(w.commissioner, w.ent_lqy, "resumed", 100, 80, 70)
     file(w.commissioner2, w.ent_lqy2, "not_resumed", 50, 0, 0)

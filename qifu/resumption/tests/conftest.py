@@ -13,13 +13,6 @@ from qifu.resumption.choices import Channel
 DAY = date(2020, 3, 2)
 
 
-@pytest.fixture(autouse=True)
-def _reports_of_2020_may_be_filed(settings: Any) -> None:
-    """The fixture lives in March 2020 while the clock says today: lift the backdating window here
-    (test_backdating_window checks the window itself)."""
-    settings.QIFU_REPORT_BACKDATE_DAYS = 100 * 366
-
-
 def file(actor: Any, enterprise: Any, status: str, expected: int, on_duty: int, capacity: int, *, day: date = DAY,
          **kw: Any) -> Any:
     return services.report_file(actor=actor, channel=Channel.WEB, data=services.ReportInput(

@@ -1,0 +1,119 @@
+"""API schemas of the supply chain: separate input and output shapes. Days are numbers; null means
+infinite (no blocked supplier can stop the plant, or an alternative source covers the supplier)."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class LinkIn(Schema):
+    buyer_id: int
+    supplier_id: int
+    part: str
+    stock_days: float = Field(ge=0, description="The buyer's stock of the part, in days")
+    critical: bool = True
+    has_alternative: bool = False
+    alternative_lead_days: float | None = Field(None, ge=0)
+    share: int | None = Field(None, ge=0, le=100, description="Share of the buyer's need, in percent")
+
+
+class LinkPatchIn(Schema):
+    version: int | None = None
+    part: str
+    stock_days: float = Field(ge=0)
+    critical: bool = True
+    has_alternative: bool = False
+    alternative_lead_days: float | None = Field(None, ge=0)
+    share: int | None = Field(None, ge=0, le=100)
+
+
+class LinkOut(Schema):
+    id: int
+    buyer_id: int
+    supplier_id: int
+    part: str
+    critical: bool
+    stock_days: float
+    has_alternative: bool
+    alternative_lead_days: float | None
+    share: int | None
+    version: int
+
+
+class RaiseIn(Schema):
+    supplier_id: int
+    date: dt.date | None = None
+
+
+class RaisedOut(Schema):
+    id: int
+    plant_id: int
+    supplier_id: int
+    problem_id: int
+    problem_number: str
+    problem_status: str
+    problem_tier: str
+    responsible_unit: str | None
+    level: str
+    target_unit: str | None
+    days_to_stop: float | None
+
+
+class SupplierOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    region_code: str
+    external: bool
+    tier: int
+    status: str
+    status_date: dt.date | None
+    blocked: bool
+    tts_days: float | None = Field(description="Days the plant survives while this supplier is down (null: never stops)")
+    gap_days: float | None = Field(description="Days without the part when the alternative arrives after the stock")
+    rank: int | None
+    level: str
+    via: list[str]
+    problem: RaisedOut | None
+
+
+class AnalysisOut(Schema):
+    plant_id: int
+    plant_name: str
+    date: dt.date
+    plant_status: str
+    days_to_stop: float | None
+    bottleneck_id: int | None
+    suppliers: list[SupplierOut]
+    method: list[str]
+
+
+class PlantOut(Schema):
+    plant_id: int
+    plant_name: str
+    region_code: str
+    days_to_stop: float | None
+    bottleneck_id: int | None
+    blocked: int
+    suppliers: int
+
+
+class BlockerOut(Schema):
+    supplier_id: int
+    supplier_name: str
+    region_code: str
+    external: bool
+    plants: int
+    employees: int
+    soonest_days: float | None
+    without_problem: int
+
+
+class RegionOut(Schema):
+    date: dt.date
+    within_days: int
+    plants: list[PlantOut]
+    stopping: list[PlantOut]
+    blockers: list[BlockerOut]
+    unraised: list[BlockerOut]
+    method: list[str]

@@ -1,0 +1,152 @@
+"""Supply links, the analysis from the status reports, routed problems, imports and the API on the World."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
+
+from qifu.core.errors import Conflict
+from qifu.core.testing.factories import credit_code
+from qifu.ledger.choices import Status, Tier
+from qifu.resumption import services as resumption
+from qifu.resumption.choices import Channel
+from qifu.supplychain import imports, selectors, services
+from qifu.supplychain.models import SupplierProblem, SupplyLink
+
+from .conftest import DAY, link, status
+
+
+@pytest.mark.django_db
+def test_analysis_reads_the_latest_status_and_counts_sub_suppliers_through_their_buyer(sc: Any) -> None:
+    a = selectors.plant_analysis(user=sc.commissioner, plant_id=sc.ent_lqy.pk, day=DAY)
+    rows = {r.enterprise.name: r for r in a.suppliers}
+    assert a.days_to_stop == 4 and a.bottleneck == sc.ent_lqy2
+    assert [r.enterprise.name for r in a.blocked] == ["LQY Parts", "JJ Steel", "CQ Supplier", "Deyang Castings"]
+    assert rows["JJ Steel"].tts == 7 and rows["JJ Steel"].tier == 2  # 1 day at JJ Foods + 6 at the plant
+    assert rows["Deyang Castings"].status == "no_report" and rows["Deyang Castings"].tts == float("inf")
+    assert {r.enterprise.name: r.level for r in a.suppliers} == {
+        "LQY Parts": "district", "JJ Foods": "city", "JJ Steel": "city", "Deyang Castings": "province",
+        "CQ Supplier": "cross_province"}
+    status(sc, sc.ent_lqy2, "partly", date(2020, 2, 21))  # the next day the local supplier is back
+    later = selectors.plant_analysis(user=sc.commissioner, plant_id=sc.ent_lqy.pk, day=date(2020, 2, 21))
+    assert later.days_to_stop == 7 and later.bottleneck == sc.sub
+
+
+@pytest.mark.django_db
+def test_problems_are_routed_to_the_coordination_level(sc: Any) -> None:
+    local = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_lqy2.pk, day=DAY)
+    assert (local.level, local.problem.status, local.problem.tier) == ("district", Status.ACCEPTED, Tier.COMMISSIONER)
+    city = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.sub.pk, day=DAY)
+    assert (city.problem.status, city.problem.responsible_unit) == (Status.ESCALATED, sc.task_force)
+    far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    assert far.level == "cross_province" and far.target_unit == sc.dept_sc
+    assert far.problem.enterprise == sc.ent_lqy and "CQ Supplier" in far.problem.title
+    assert far.problem.responsible_unit == sc.task_force  # the task force dispatches it to the province
+    by_admin = services.problem_raise(actor=sc.admin, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_dy.pk, day=DAY)
+    # not the commissioner: the problem waits for the commissioner to accept, with the province named
+    assert by_admin.problem.status == Status.REPORTED and by_admin.target_unit == sc.dept_sc
+    with pytest.raises(Conflict):
+        services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    with pytest.raises(ValidationError):  # resumed: nothing to raise
+        services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_jj.pk, day=DAY)
+    a = selectors.plant_analysis(user=sc.commissioner, plant_id=sc.ent_lqy.pk, day=DAY)
+    assert next(r for r in a.suppliers if r.enterprise == sc.ent_cq).raised == far
+    overview = selectors.region_overview(user=sc.leader, day=DAY, within_days=5)
+    assert [r["plant"] for r in overview["stopping"]] == [sc.ent_lqy]
+    assert overview["unraised"] == []
+    assert SupplierProblem.objects.restrict(sc.contact_user).count() == 4  # with the plant's problems
+
+
+@pytest.mark.django_db
+def test_bad_links_change_nothing(sc: Any) -> None:
+    before = SupplyLink.objects.count()
+    for kw, field in (({"stock": -1}, "stock_days"), ({"stock": 2, "has_alternative": True}, "alternative_lead_days"),
+                      ({"stock": 2, "share": 140}, "share"), ({"stock": 2, "part": " "}, "part")):
+        stock = kw.pop("stock")
+        with pytest.raises(ValidationError) as exc:
+            link(sc, sc.ent_lqy, sc.ent_project, stock, **kw)
+        assert field in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        link(sc, sc.ent_lqy, sc.ent_lqy, 3)
+    assert SupplyLink.objects.count() == before
+
+
+def _sheet(rows: list[list[Any]]) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["供应商信用代码", "供应商名称", "供应商所在地区代码", "供应商行业代码", "配套零部件", "库存天数",
+               "替代货源", "替代货源周期", "采购方信用代码"])
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    out.name = "suppliers.xlsx"
+    return out
+
+
+@pytest.mark.django_db
+def test_import_is_all_or_nothing_and_adds_external_suppliers(sc: Any) -> None:
+    new = credit_code(9001)
+    bad = _sheet([[new, "Hubei Gears", "420100", "36", "gears", 5, "否", None, None],
+                  [credit_code(9002), "", "999999", "36", "bolts", -2, "是", None, None],
+                  ["123", "X", "510112", "36", "", 1, "maybe", None, None]])
+    report = imports.links_import(actor=sc.cc_staff, plant_id=sc.ent_lqy.pk, file=bad)
+    assert not report.ok
+    cols = {(e.row, e.column) for e in report.errors}
+    assert {(3, "supplier_name"), (3, "supplier_region"), (3, "stock_days"), (3, "alternative_lead_days"),
+            (4, "supplier_credit_code"), (4, "part"), (4, "alternative")} <= cols
+    assert not SupplyLink.objects.filter(part="gears").exists()
+    good = _sheet([[new, "Hubei Gears", "420106", "36", "gears", 5, "否", None, None],
+                   [credit_code(9003), "Hubei Steel", "420106", "31", "steel", 2, "是", 1, new],
+                   [sc.ent_jj.credit_code, None, None, None, "part", 8, None, None, None]])
+    report = imports.links_import(actor=sc.cc_staff, plant_id=sc.ent_lqy.pk, file=good)
+    assert report.ok, report.to_dict()
+    assert (report.created, report.updated) == (2, 1)
+    gears = SupplyLink.objects.get(part="gears")
+    assert gears.supplier.is_external and gears.supplier.region_id == "420106"
+    assert SupplyLink.objects.get(part="steel").buyer == gears.supplier
+    with pytest.raises(Exception):  # noqa: B017,PT011 - a contact may not import (403)
+        imports.links_import(actor=sc.contact_user, plant_id=sc.ent_lqy.pk, file=good)
+
+
+@pytest.mark.django_db
+def test_commissioner_enters_the_status_of_an_external_supplier(sc: Any) -> None:
+    resumption.report_file(actor=sc.commissioner, channel=Channel.WEB, data=resumption.ReportInput(
+        enterprise_id=sc.ent_cq.pk, date=DAY, status="resumed", employees_expected=10, employees_on_duty=9,
+        capacity=80))
+    assert selectors.latest_statuses([sc.ent_cq.pk], DAY)[sc.ent_cq.pk][0] == "resumed"
+
+
+@pytest.mark.django_db
+def test_api_analysis_raise_and_region(client: Any, sc: Any) -> None:
+    client.force_login(sc.commissioner)
+    body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20").json()
+    assert body["days_to_stop"] == 4 and len(body["method"]) == 5
+    dy = next(s for s in body["suppliers"] if s["name"] == "Deyang Castings")
+    assert dy["tts_days"] is None and dy["level"] == "province" and dy["status"] == "no_report"
+    r = client.post(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/problems",
+                    {"supplier_id": sc.ent_lqy2.pk, "date": "2020-02-20"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["level"] == "district"
+    r = client.post("/api/v1/supplychain/links", {"buyer_id": sc.ent_lqy.pk, "supplier_id": sc.ent_project.pk,
+                                                  "part": "x", "stock_days": 2, "has_alternative": True},
+                    content_type="application/json")
+    assert r.status_code == 400 and "alternative_lead_days" in r.json()["errors"]
+    assert client.get("/api/v1/supplychain/region?date=2020-02-20").status_code == 200
+    client.force_login(sc.contact_user)
+    assert client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis").status_code == 403
+    client.force_login(sc.cc_other)
+    assert client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis").status_code == 404
+
+
+@pytest.mark.django_db
+def test_plant_page_shows_the_method_and_the_table(client: Any, sc: Any) -> None:
+    client.force_login(sc.commissioner)
+    html = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+    assert 'id="days-to-stop"' in html and "chain-graph" in html and 'id="method"' in html
+    assert html.count("data-supplier=") == 4
