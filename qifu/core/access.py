@@ -332,6 +332,7 @@ RULES: dict[str, Rule] = {
     "ledger.attachment": _through_problem,
     "ledger.problemcategory": _reference_rule,
     "ledger.ledgersequence": _admin_only,
+    "ledger.kpisnapshot": lambda user, action: EVERYTHING if action == VIEW and sees_everything(user) else NOTHING,
     # notifications: each person reads their own; delivery logs are for administrators
     "notifications.notification": _own_rule("recipient_id"),
     "notifications.delivery": _admin_only,

@@ -73,9 +73,11 @@ def problem_kpis(request: HttpRequest, by: str = "unit", filters: ProblemFilterI
     user = auth_user(request)
     if not access.is_official(user):
         raise PermissionDenied
-    qs = selectors.problem_list(user=user, filters=selectors.ProblemFilter(**filters.model_dump()))
+    flt = selectors.ProblemFilter(**filters.model_dump())
+    qs = selectors.problem_list(user=user, filters=flt)
     group = by if by in ("unit", "tier") else "unit"
-    return {"overall": kpis.overall(qs), "by": group, "rows": kpis.kpis(qs=qs, by=group),
+    overall, rows, as_of = kpis.for_scope(user=user, qs=qs, by=group, filtered=flt != selectors.ProblemFilter())
+    return {"overall": overall, "by": group, "rows": rows, "as_of": as_of.isoformat() if as_of else None,
             "formulas": {k: str(v) for k, v in kpis.FORMULAS.items()}}
 
 

@@ -37,7 +37,7 @@ from qifu.core.workdays import SHANGHAI
 from qifu.organisations.models import Unit
 
 from .choices import ACTIVE_ASSIGNMENT, OPEN_STATUSES, AssignmentStatus, Rating, Status, Tier
-from .models import Assignment, Problem, ProblemEvent
+from .models import Assignment, KpiSnapshot, Problem, ProblemEvent
 
 # "Timely" acknowledgement (及时签收): the department acknowledged the hop within ONE working day of its
 # assignment, i.e. by the same time of day on the next working day (a hop assigned on a rest day: by 00:00 of
@@ -282,3 +282,50 @@ def digest_for_unit(unit: Unit) -> dict[str, Any]:
     )
     return {"unit_id": unit.pk, "unit": unit.name, **{k: v or 0 for k, v in counts.items()}, "overdue": counts["red"] or 0,
             "rows": rows}
+
+
+# --- the snapshot (a rollup refreshed by a periodic job) ----------------------------------------------------
+
+SNAPSHOT_MAX_AGE = timedelta(minutes=15)  # the job runs every 10 minutes
+SNAPSHOT_GROUPINGS: tuple[By, ...] = (None, "unit", "tier")
+
+
+def snapshot_refresh(*, now: datetime | None = None) -> dict[str, float]:
+    """Recompute the whole ledger's KPIs (overall, per unit, per tier) into KpiSnapshot; seconds per grouping."""
+    import json
+    import time
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    now = now or timezone.now()
+    took: dict[str, float] = {}
+    for by in SNAPSHOT_GROUPINGS:
+        started = time.perf_counter()
+        rows = json.loads(json.dumps(kpis(qs=Problem.objects.all(), by=by, now=now), cls=DjangoJSONEncoder))
+        seconds = round(time.perf_counter() - started, 3)
+        KpiSnapshot.objects.update_or_create(
+            by=by or "", defaults={"rows": rows, "computed_at": now, "seconds": seconds})
+        took[by or "overall"] = seconds
+    return took
+
+
+def for_scope(*, user: Any, qs: QuerySet[Problem], by: By, filtered: bool,
+              now: datetime | None = None) -> tuple[dict[str, Any], list[dict[str, Any]], datetime | None]:
+    """(overall, rows, as_of) of the KPIs a page shows: from the snapshot when the user sees the whole ledger
+    unfiltered and the snapshot is fresh (as_of is its time), computed live otherwise (as_of None)."""
+    from qifu.core import access
+
+    now = now or timezone.now()
+    if not filtered and access.sees_everything(user):
+        wanted = {"", by or ""}
+        snaps = {s.by: s for s in KpiSnapshot.objects.filter(by__in=wanted, computed_at__gte=now - SNAPSHOT_MAX_AGE)}
+        if set(snaps) == wanted:
+            rows = snaps[by or ""].rows
+            labels = _labels(by, {r["key"] for r in rows})  # in the reader's language, current names
+            rows = [{**r, "label": labels.get(r["key"], r["label"])} for r in rows]
+            as_of = min(s.computed_at for s in snaps.values())
+            return snaps[""].rows[0], rows, as_of
+    if by is None:
+        whole = overall(qs, now=now)
+        return whole, [whole], None
+    return overall(qs, now=now), kpis(qs=qs, by=by, now=now), None

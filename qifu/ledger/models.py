@@ -299,3 +299,23 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KpiSnapshot(models.Model):
+    """Leaders' KPIs over the whole ledger (overall, per unit, per tier), recomputed by a periodic job: a rollup
+    the KPI page reads instead of aggregating a million problems on every request. Scoped or filtered views are
+    computed live."""
+
+    by = models.CharField(max_length=8, unique=True)  # "" = overall, "unit", "tier"
+    rows = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0.0)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.by or 'overall'} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,15 @@ def supervision_sweep() -> dict[str, Any]:
     return supervision.sweep().as_dict()
 
 
+@db_periodic_task(crontab(minute="5-59/10"))
+@lock_task("ledger-kpi-snapshot")
+def kpi_snapshot() -> dict[str, float]:
+    """Every 10 minutes (after the sweep): the whole ledger's KPIs for leaders' pages (kpis.snapshot_refresh)."""
+    from . import kpis
+
+    return kpis.snapshot_refresh()
+
+
 @db_periodic_task(crontab(hour="0", minute="0"))  # huey runs crontabs in UTC: 08:00 in Asia/Shanghai
 @lock_task("ledger-unit-digests")
 def unit_digests() -> int:

@@ -235,8 +235,8 @@ def problem_kpis(request: HttpRequest) -> HttpResponse:
     form, flt = _filters(request)
     by = request.GET.get("by") if request.GET.get("by") in ("unit", "tier") else "unit"
     qs = selectors.problem_list(user=request.user, filters=flt)
-    context = {"form": form, "by": by, "overall": kpis.overall(qs), "rows": kpis.kpis(qs=qs, by=by),
-               "formulas": kpis.FORMULAS}
+    overall, rows, as_of = kpis.for_scope(user=request.user, qs=qs, by=by, filtered=flt != selectors.ProblemFilter())
+    context = {"form": form, "by": by, "overall": overall, "rows": rows, "as_of": as_of, "formulas": kpis.FORMULAS}
     return render(request, "ledger/kpis.html", context)
 
 

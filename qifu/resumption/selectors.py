@@ -262,8 +262,9 @@ def dashboard(*, user: User, day: date, region: str = "", trend_days: int = TREN
 
     scope = scope_for(user=user, region=region)
     figures = day_figures(scope=scope, day=day)
-    problems = ledger_selectors.problem_list(user=user, filters=ledger_selectors.ProblemFilter(region=region))
-    ledger = kpis.overall(problems)
+    flt = ledger_selectors.ProblemFilter(region=region)
+    problems = ledger_selectors.problem_list(user=user, filters=flt)
+    ledger, _rows, _as_of = kpis.for_scope(user=user, qs=problems, by=None, filtered=bool(region))
     return {
         **figures,
         "region": scope.region,

@@ -121,3 +121,27 @@ def test_handling_time_is_stored_at_resolution_and_cleared_on_redo(lw: Any) -> N
     services.problem_confirm(actor=lw.contact_user, problem_id=p.pk, rating=Rating.UNSATISFIED, comment="没解决")
     p.refresh_from_db()
     assert p.status != Status.RESOLVED and p.handling_days is None and p.resolved_at is None
+
+
+def test_leaders_read_the_snapshot_while_it_is_fresh(ledger: Any) -> None:
+    from datetime import timedelta
+
+    from django.test import Client
+
+    qs = Problem.objects.restrict(ledger.leader)
+    live = kpis.kpis(qs=qs, by="unit", now=NOW)
+    kpis.snapshot_refresh(now=NOW)
+    overall, rows, as_of = kpis.for_scope(user=ledger.leader, qs=qs, by="unit", filtered=False, now=NOW)
+    assert as_of == NOW and rows == live and overall == kpis.overall(qs, now=NOW)
+    # Another unresolved problem: the snapshot still says what it said until the job runs again ...
+    h.report(ledger, title="新问题")
+    assert kpis.for_scope(user=ledger.leader, qs=qs, by="unit", filtered=False, now=NOW)[0] == overall
+    # ... a filtered view, a narrower scope or a stale snapshot is computed live.
+    assert kpis.for_scope(user=ledger.leader, qs=qs, by="unit", filtered=True, now=NOW)[2] is None
+    cc = Problem.objects.restrict(ledger.cc_staff)
+    assert kpis.for_scope(user=ledger.cc_staff, qs=cc, by="unit", filtered=False, now=NOW)[2] is None
+    later = NOW + kpis.SNAPSHOT_MAX_AGE + timedelta(minutes=1)
+    assert kpis.for_scope(user=ledger.leader, qs=qs, by="unit", filtered=False, now=later)[2] is None
+    client = Client()
+    client.force_login(ledger.leader)
+    assert client.get("/api/v1/problems/kpis", {"by": "unit"}).json()["as_of"] is None  # NOW is long past
