@@ -68,7 +68,6 @@ def test_a_few_thousand_problems_in_every_main_state(demo):  # type: ignore[no-u
     assert ratings[Rating.SATISFIED] > ratings[Rating.BASICALLY] > 0
     first, last = Problem.objects.order_by("reported_at").values_list("reported_at", flat=True)[::2999]
     assert first.date().isoformat() >= "2020-02-03" and last.date().isoformat() <= "2020-04-30"
-    assert demo.seconds < 60
 
 
 def test_timelines_are_in_order_and_match_the_status(demo):  # type: ignore[no-untyped-def]

@@ -171,6 +171,7 @@ def _enterprise_view_parts(user: Any) -> tuple[list[str], Q]:
     return sorted(set(prefixes)), q
 
 
+MAX_LISTED_BEYOND = 1000  # more problems than this routed beyond a district's region: fall back to the subquery
 WHOLE_CODE = 6  # GB/T 2260 codes have six digits; a six-digit prefix is one region
 
 
@@ -245,7 +246,7 @@ def _problem_rule(user: Any, action: str) -> Q:
     if has_role(user, Role.ADMINISTRATOR, Role.LEADERSHIP):
         return EVERYTHING
     from qifu.enterprises.models import Enterprise
-    from qifu.ledger.models import Assignment
+    from qifu.ledger.models import Assignment, Problem
 
     prefixes, others = _enterprise_view_parts(user)
     q = NOTHING
@@ -254,10 +255,24 @@ def _problem_rule(user: Any, action: str) -> Q:
     if others != NOTHING:
         q |= Q(enterprise__in=Enterprise.objects.filter(others).values("pk"))
     units = unit_ids(user)
-    if units:
-        q |= Q(Exists(Assignment.objects.filter(problem=OuterRef("pk"), unit_id__in=units)))
-        q |= Q(responsible_unit_id__in=units)
-    return q
+    if not units:
+        return q
+    routed = Q(Exists(Assignment.objects.filter(problem=OuterRef("pk"), unit_id__in=units))) | Q(
+        responsible_unit_id__in=units)
+    if prefixes and all(g.region_prefix in prefixes for g in grants(user) if g.unit_id):
+        # Every unit of this user covers a region of its scope (a district's command center): what was routed
+        # to them lies in those regions except the few problems flagged routed_beyond_region, listed here in one
+        # small query, so that the scope stays an indexed equality on region_code (no OR with a subquery).
+        inside = NOTHING
+        for prefix in prefixes:
+            inside |= code_range("region_code", prefix)
+        beyond = list(
+            Problem.objects.filter(routed_beyond_region=True).filter(routed).exclude(inside)
+            .order_by().values_list("pk", flat=True)[:MAX_LISTED_BEYOND + 1]
+        )
+        if len(beyond) <= MAX_LISTED_BEYOND:
+            return q | Q(pk__in=beyond) if beyond else q
+    return q | routed
 
 
 def _through_problem(user: Any, action: str) -> Q:

@@ -68,6 +68,7 @@ from qifu.ledger.models import (
     ProblemEvent,
     ProgressReport,
 )
+from qifu.ledger.routing import refresh_beyond_region
 
 from . import scenario as sc
 
@@ -990,6 +991,7 @@ class Loader:
                 )
                 hops.append(h.obj)
         Assignment.objects.bulk_create(hops, batch_size=BATCH)
+        refresh_beyond_region([h.problem_id for h in hops])
 
         reports: list[ProgressReport] = []
         for life, problem in zip(lives, problems, strict=True):

@@ -83,6 +83,10 @@ class Problem(models.Model):
     # The enterprise's region code, copied here (and kept in step when the enterprise moves) so that district
     # scopes and region filters are a range on an indexed column of the ledger itself, not a join.
     region_code = models.CharField(_("region code"), max_length=12, blank=True, default="")
+    # Set when a hop sent it to a unit whose region does not contain region_code (or that has no region): the
+    # rare problems a district's command center sees beyond its district, listed apart so that its scope stays
+    # an indexed equality on region_code (see core.access._problem_rule). Kept by routing.refresh_beyond_region.
+    routed_beyond_region = models.BooleanField(default=False)
     reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -137,7 +141,7 @@ class Problem(models.Model):
     class Meta:
         ordering = ["-reported_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "deadline"], name="problem_status_deadline"),
+            models.Index(fields=["status", "deadline", "id"], name="problem_status_deadline_id"),
             models.Index(fields=["responsible_unit", "status"], name="problem_unit_status"),
             models.Index(fields=["enterprise", "status"], name="problem_enterprise_status"),
             models.Index(fields=["warning", "status"], name="problem_warning_status"),
@@ -152,6 +156,18 @@ class Problem(models.Model):
                          condition=models.Q(status__in=OPEN_STATUSES)),
             # Warned problems are few and looked at often (the red list is every supervisor's first page).
             models.Index(fields=["warning", "-reported_at", "-id"], name="problem_warned_reported",
+                         condition=~models.Q(warning="")),
+            models.Index(fields=["id"], name="problem_routed_beyond_region",
+                         condition=models.Q(routed_beyond_region=True)),
+            # A district's lists: by status, and its open problems by report or by deadline.
+            models.Index(fields=["region_code", "status", "-reported_at", "-id"], name="problem_region_status"),
+            models.Index(fields=["region_code", "-reported_at", "-id"], name="problem_open_region_reported",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["region_code", "deadline", "id"], name="problem_open_region_deadline",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["region_code", "category", "-reported_at", "-id"], name="problem_open_region_category",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["region_code", "warning", "-reported_at", "-id"], name="problem_warned_region",
                          condition=~models.Q(warning="")),
         ]
         verbose_name = _("problem")
@@ -203,6 +219,14 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem.number} → {self.unit}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if adding:
+            from .routing import refresh_beyond_region
+
+            refresh_beyond_region([self.problem_id])
 
 
 class ProblemEvent(models.Model):

@@ -145,9 +145,13 @@ def next_number(enterprise: Enterprise | None, at: datetime) -> str:
 def problems_follow_region(enterprise_ids: Sequence[int]) -> None:
     """Keep the ledger's copy of the region in step with enterprises that moved (called by the enterprise
     services in their transaction; not a state change of the problems, so no event and no version bump)."""
-    Problem.objects.filter(enterprise_id__in=list(enterprise_ids)).update(
+    from .routing import refresh_beyond_region
+
+    moved = Problem.objects.filter(enterprise_id__in=list(enterprise_ids))
+    moved.update(
         region_code=Subquery(Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("region_id")[:1])
     )
+    refresh_beyond_region(moved.values_list("pk", flat=True))
 
 
 def _active_commissioner(enterprise: Enterprise) -> User | None:

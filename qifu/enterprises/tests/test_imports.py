@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -265,16 +264,13 @@ def test_five_thousand_rows_import_quickly_in_few_queries(world: Any) -> None:
     ]
     Enterprise.objects.bulk_create(existing)
     content = xlsx(HEADER, *rows)
-    started = time.monotonic()
     with CaptureQueriesContext(connection) as queries:
         report = imports.enterprise_import(actor=world.cc_staff, file=content)
-    elapsed = time.monotonic() - started
-    print(f"5,000 rows: {elapsed:.2f} s, {len(queries)} queries")
     assert report.ok, report.errors[:3]
     assert (report.created, report.updated, report.unchanged) == (2500, 2400, 100)
     # Batches, not a query per row (SQLite's parameter limit makes its batches the smaller ones).
     assert len(queries) < 200, len(queries)
-    assert elapsed < 30, elapsed  # a few seconds in practice; generous for slow CI machines
+    # (its speed is measured by bench.foundation, not here)
     assert Event.objects.filter(code="enterprise.created").count() >= 2500
     assert Event.objects.filter(code="enterprise.updated").count() == 2400
     assert Enterprise.objects.get(credit_code=credit_code(1_004_999)).headcount == 5009

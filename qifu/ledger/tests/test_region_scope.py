@@ -43,3 +43,23 @@ def test_problems_routed_to_a_unit_stay_visible_to_it_after_the_move(lw: Any) ->
         actor=lw.admin, enterprise_id=lw.ent_lqy.pk, expected_version=None, changes={"region": lw.ent_jj.region_id})
     assert p.pk in _visible(lw.cc_staff)  # it went through this command center's hands
     assert p.pk in _visible(lw.dept_staff)
+
+
+def test_a_problem_routed_to_another_districts_command_center_is_visible_to_it(lw: Any) -> None:
+    from django.utils import timezone
+
+    from qifu.ledger.choices import Tier
+    from qifu.ledger.models import Assignment
+
+    p = h.report(lw)
+    assert not p.routed_beyond_region and p.pk not in _visible(lw.cc_other)
+    # e.g. a command center standing in for a district without one
+    Assignment.objects.create(problem=p, tier=Tier.COMMAND_CENTER, unit=lw.cc_jj, assigned_at=timezone.now())
+    p.refresh_from_db()
+    assert p.routed_beyond_region
+    assert p.pk in _visible(lw.cc_other) and p.pk in _visible(lw.cc_staff)
+    # Only problems actually routed to its unit come along: another problem of the district stays invisible.
+    assert h.report(lw, title="另一个").pk not in _visible(lw.cc_other)
+    # Hops within the region do not flag.
+    q = h.dispatched(lw, title="第三个")
+    assert not Problem.objects.get(pk=q.pk).routed_beyond_region
