@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from qifu.core.querysets import RestrictedQuerySet
@@ -11,6 +12,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Section, Unit
 
 from .choices import (
+    ACTIVE_ASSIGNMENT,
     OPEN_STATUSES,
     AssignmentStatus,
     Channel,
@@ -157,6 +159,12 @@ class Problem(models.Model):
             # Warned problems are few and looked at often (the red list is every supervisor's first page).
             models.Index(fields=["warning", "-reported_at", "-id"], name="problem_warned_reported",
                          condition=~models.Q(warning="")),
+            # The sweep's questions (supervision._candidate_ids): open problems by colour and deadline, by colour
+            # and start of the reporting period.
+            models.Index("warning", "deadline", name="problem_open_warning_deadline",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index("warning", Coalesce("last_progress_at", "reported_at"), name="problem_open_warning_period",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["id"], name="problem_routed_beyond_region",
                          condition=models.Q(routed_beyond_region=True)),
             # A district's lists: by status, and its open problems by report or by deadline.
@@ -213,6 +221,8 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
             models.Index(fields=["problem", "status"], name="assignment_problem_status"),
             models.Index(fields=["unit", "problem"], name="assignment_unit_problem"),
+            models.Index(fields=["deadline"], name="assignment_active_deadline",
+                         condition=models.Q(status__in=ACTIVE_ASSIGNMENT)),
         ]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")

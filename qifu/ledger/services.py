@@ -112,8 +112,11 @@ def _check(action: str, actor: User | None, problem: Problem, assignment: Assign
 
 
 def _save(problem: Problem, *fields: str) -> None:
+    from .supervision import recolour_after_change
+
     problem.version += 1
     problem.save(update_fields=[*fields, "version", "updated_at"])
+    recolour_after_change(problem)
 
 
 def _require_text(field: str, value: str, label: str) -> str:
@@ -507,7 +510,7 @@ def problem_report_progress(
     *, actor: User, problem_id: int, progress: str, next_step: str = "", blocker: str = "",
     assignment_id: int | None = None,
 ) -> ProgressReport:
-    """A structured progress report (定期报送); clears a yellow warning."""
+    """A structured progress report (定期报送); restarts the reporting period (a yellow warning goes)."""
     problem = _lock(problem_id, actor, None)
     assignment = (
         Assignment.objects.filter(pk=assignment_id, problem=problem).first()
@@ -521,9 +524,7 @@ def problem_report_progress(
         next_step=next_step.strip(), blocker=blocker.strip(), created_at=at,
     )
     problem.last_progress_at = at
-    if problem.warning == "yellow":
-        problem.warning = ""
-    _save(problem, "last_progress_at", "warning")
+    _save(problem, "last_progress_at")  # lowers a yellow warning (supervision.recolour_after_change)
     _event(problem, "progress", actor=actor, at=at, report=report.pk, has_blocker=bool(report.blocker))
     return report
 
@@ -799,10 +800,7 @@ def extension_decide(*, actor: User, extension_id: int, grant: bool, note: str =
         else:
             problem.deadline = ext.new_deadline
             fields.append("deadline")
-        if problem.warning == "red":
-            problem.warning = ""
-            fields.append("warning")
-    _save(problem, *fields)
+    _save(problem, *fields)  # a later deadline may lower the colour (supervision.recolour_after_change)
     _event(problem, "extension_decided", actor=actor, reason=note.strip(), at=at, extension=ext.pk, granted=grant)
     _tell(problem, notices_codes.EXTENSION_GRANTED if grant else notices_codes.EXTENSION_REFUSED,
           recipients=[ext.requested_by], deadline=_local(ext.new_deadline), note=note.strip())

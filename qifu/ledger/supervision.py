@@ -37,7 +37,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, FloatField, Func, Max, Min, Q
+from django.db.models import F, FloatField, Func, Max, Min
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,6 +70,7 @@ STAFF_ROLES = (Role.COMMAND_CENTER, Role.TASK_FORCE, Role.DEPARTMENT, Role.LEADE
 PROGRESS_STATUSES = frozenset(TRANSITIONS["report_progress"])
 ESCALATE_STATUSES = frozenset(TRANSITIONS["escalate_overdue"])
 COLOURS = ("red", "yellow", "blue", "")
+LOAD_CHUNK = 5000  # problems per pair of loading queries (a list of ids short enough for every database)
 MANY = 3  # more problems than this turning one colour for one person in one chunk: one notice listing them
 MANY_SHOWN = 10  # numbers listed in such a notice (the link opens the whole list)
 
@@ -131,37 +133,66 @@ class _Row(NamedTuple):
     hop_started: float | None  # latest assignment or acknowledgement of those hops
 
 
-def _candidates(clock: _Clock) -> Q:
-    """Open problems whose colour may change or that may be due for escalation, decided by plain bounds in
-    SQL so that the many quiet ones never leave the database: those with a colour now (it may clear or
-    change), those whose own deadline or an active hop's deadline falls before the blue horizon (blue, red,
-    escalation), and those whose last report or progress is older than the reporting period (yellow; a later
-    hop assignment only postpones yellow, so it cannot add candidates)."""
+def _candidate_ids(clock: _Clock, *, full: bool = True) -> set[int]:
+    """The open problems whose colour may change or that may be due for escalation, by plain bounds, so that the
+    many quiet ones never leave the database; Python then decides each exactly.
+
+    Time only raises a colour (blue → yellow → red, then escalation); what lowers one is a write — a progress
+    report, a new hop, an extension — and the services recolour the problem they change at once
+    (``recolour_after_change``). So a regular run (``full=False``) asks, each a small indexed query: problems
+    without a colour whose own or hop deadline falls before the blue horizon or whose reporting period ran out;
+    blue ones now overdue or out of their period; yellow ones now overdue; red ones (escalation). A full run
+    (hourly) adds every coloured problem."""
     horizon = _moment(max(clock.blue_until, clock.crisis_blue_until))
+    now = clock.now
     yellow_bound = _moment(clock.yellow_bound)
-    return (
-        ~Q(warning="")
-        | Q(deadline__lte=horizon)
-        | (Q(status__in=PROGRESS_STATUSES, reported_at__lte=yellow_bound)
-           & (Q(last_progress_at__isnull=True) | Q(last_progress_at__lte=yellow_bound)))
-        | Q(pk__in=Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT, deadline__lte=horizon)
-            .order_by().values("problem_id"))
-    )
+    open_ = Problem.objects.filter(status__in=OPEN_STATUSES).order_by()
+    # last_progress_at is never before reported_at: the period runs from the later of the two
+    quiet = open_.alias(period_start=Coalesce("last_progress_at", "reported_at")).filter(
+        status__in=PROGRESS_STATUSES, period_start__lte=yellow_bound)
+    queries = [
+        open_.filter(warning="", deadline__lte=horizon),
+        quiet.filter(warning__in=("", "blue")),
+        open_.filter(warning__in=("blue", "yellow"), deadline__lt=now),
+        open_.filter(warning="red"),
+    ]
+    if full:
+        queries.append(open_.exclude(warning=""))
+    ids: set[int] = set()
+    for qs in queries:
+        ids.update(qs.values_list("pk", flat=True))
+    # Hops due before the horizon (an index range), with their problem's colour: one join, decided here.
+    now_ts = clock.ts
+    for pid, warning, due in Assignment.objects.filter(
+        status__in=ACTIVE_ASSIGNMENT, deadline__lte=horizon, problem__status__in=OPEN_STATUSES
+    ).order_by().values_list("problem_id", "problem__warning", Epoch("deadline")):
+        if warning == "" or (warning in ("blue", "yellow") and due < now_ts):
+            ids.add(pid)
+    return ids
 
 
-def _load(problem_ids: Sequence[int] | None = None, clock: _Clock | None = None) -> list[_Row]:
+def _load(problem_ids: Sequence[int] | None = None, clock: _Clock | None = None, *, full: bool = True) -> list[_Row]:
     """Open problems (just ``problem_ids``, or the sweep's candidates for ``clock``, or all) with their
-    current-tier hop clocks: two queries."""
+    current-tier hop clocks: two queries per chunk of LOAD_CHUNK problems."""
+    if problem_ids is None and clock is not None:
+        problem_ids = sorted(_candidate_ids(clock, full=full))
+    if problem_ids is None:
+        return _load_chunk(None)
+    ids = list(problem_ids)
+    rows: list[_Row] = []
+    for i in range(0, len(ids), LOAD_CHUNK):
+        rows += _load_chunk(ids[i:i + LOAD_CHUNK])
+    return rows
+
+
+def _load_chunk(problem_ids: list[int] | None) -> list[_Row]:
     problems = Problem.objects.filter(status__in=OPEN_STATUSES).order_by()
     hops = Assignment.objects.filter(
         status__in=ACTIVE_ASSIGNMENT, problem__status__in=OPEN_STATUSES, tier=F("problem__tier")
     ).order_by()
     if problem_ids is not None:
-        problems = problems.filter(pk__in=list(problem_ids))
-        hops = hops.filter(problem_id__in=list(problem_ids))
-    elif clock is not None:
-        problems = problems.filter(_candidates(clock))
-        hops = hops.filter(problem_id__in=problems.values("pk"))
+        problems = problems.filter(pk__in=problem_ids)
+        hops = hops.filter(problem_id__in=problem_ids)
     clocks: dict[int, tuple[float | None, float | None]] = {}
     for pid, dl, assigned, ack in (
         hops.values("problem_id")
@@ -528,8 +559,9 @@ def _expire_confirmations(now: datetime, clock: _Clock, result: SweepResult, bud
     return max(0, len(due) - budget)
 
 
-def sweep(now: datetime | None = None) -> SweepResult:
-    """One supervision pass: escalate the long overdue, set and clear colours, expire confirmations."""
+def sweep(now: datetime | None = None, *, full: bool = True) -> SweepResult:
+    """One supervision pass: escalate the long overdue, set and clear colours, expire confirmations.
+    ``full=False`` (the ten-minute runs) reads only the problems time can change (see ``_candidates``)."""
     from qifu.core import workdays
 
     started = time.perf_counter()
@@ -537,7 +569,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     clock = _Clock(now, workdays.calendar())
     result = SweepResult()
 
-    rows = _load(clock=clock)
+    rows = _load(clock=clock, full=full)
     # 1. Escalations first (rare, one transaction each), so their new hops are coloured in the same pass.
     to_escalate = [r for r in rows if clock.overdue_to_escalate(r)]
     result.deferred += max(0, len(to_escalate) - MAX_ITEMS_PER_RUN)
@@ -572,6 +604,36 @@ def sweep(now: datetime | None = None) -> SweepResult:
     result.deferred += _expire_confirmations(now, clock, result, MAX_ITEMS_PER_RUN)
     result.seconds = time.perf_counter() - started
     return result
+
+
+# --- a write lowers a colour at once ----------------------------------------------------------------
+
+RANK = {"": 0, "blue": 1, "yellow": 2, "red": 3}
+
+
+def recolour_after_change(problem: Problem, *, now: datetime | None = None) -> str:
+    """Called by the services after they change a problem: a progress report, a new hop or a longer deadline
+    may lower its colour, which time alone never does, so it is lowered here in the same transaction (with its
+    event; nobody is notified of a colour going down). Raising is left to the sweep, which notifies.
+    Returns the problem's colour afterwards."""
+    from qifu.core import workdays
+
+    if not problem.warning:
+        return ""
+    if problem.status not in OPEN_STATUSES:
+        colour = ""
+    else:
+        rows = _load([problem.pk])
+        if not rows:
+            return problem.warning
+        colour = _Clock(now or timezone.now(), workdays.calendar()).colour(rows[0])
+    if RANK[colour] < RANK[problem.warning]:
+        Problem.objects.filter(pk=problem.pk).update(warning=colour)
+        ProblemEvent.objects.create(problem=problem, code="warning", actor=None, actor_label=SYSTEM,
+                                    data={"from": problem.warning, "to": colour},
+                                    created_at=now or timezone.now())
+        problem.warning = colour
+    return problem.warning
 
 
 # --- digests --------------------------------------------------------------------------------------

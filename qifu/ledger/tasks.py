@@ -16,8 +16,11 @@ from . import supervision
 @db_periodic_task(crontab(minute="*/10"))
 @lock_task("ledger-supervision-sweep")
 def supervision_sweep() -> dict[str, Any]:
-    """Every 10 minutes: three-colour warnings, overdue escalation, expired confirmations."""
-    return supervision.sweep().as_dict()
+    """Every 10 minutes: three-colour warnings, overdue escalation, expired confirmations. The first run of
+    each hour re-reads every coloured problem (full); the others only what time can change."""
+    from django.utils import timezone
+
+    return supervision.sweep(full=timezone.now().minute < 10).as_dict()
 
 
 @db_periodic_task(crontab(minute="5-59/10"))

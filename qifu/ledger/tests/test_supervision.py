@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from qifu.core.workdays import END_OF_DAY, SHANGHAI
-from qifu.ledger import kpis, supervision
+from qifu.ledger import kpis, services, supervision
 from qifu.ledger.choices import AssignmentStatus, CloseReason, Status, Tier
 from qifu.ledger.models import Assignment, Problem, ProblemEvent
 from qifu.notifications.models import Notification
@@ -199,7 +199,7 @@ def _settled(lw: Any, n: int) -> datetime:
 def test_queries_do_not_grow_with_unchanged_problems(lw: Any, n: int, django_assert_max_num_queries: Any) -> None:
     now = _settled(lw, n)
     assert Problem.objects.filter(warning="yellow").count() == n
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(11):  # a fixed number, whatever n
         result = supervision.sweep(now=now)
     assert result.checked == n and sum(result.changed.values()) == 0
 
@@ -240,3 +240,29 @@ def test_many_problems_turning_red_at_once_make_one_notice_per_person(lw: Any) -
     assert ProblemEvent.objects.filter(code="warning").count() == len(problems)
     before = counts()
     assert supervision.sweep(now=at("2020-03-10")).notified == 0 and counts() == before
+
+
+def test_a_progress_report_clears_yellow_at_once_without_a_notice(lw: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()  # the service reports progress now
+    p = craft(h.accepted(lw), reported_at=now - timedelta(days=15), deadline=now + timedelta(days=30))
+    supervision.sweep(now=now)
+    assert warning(p) == "yellow"
+    notices = Notification.objects.count()
+    services.problem_report_progress(actor=lw.commissioner, problem_id=p.pk, progress="已联系供应商")
+    assert warning(p) == ""
+    event = ProblemEvent.objects.filter(problem=p, code="warning").latest("id")
+    assert event.data == {"from": "yellow", "to": ""}
+    assert Notification.objects.count() == notices
+
+
+def test_regular_runs_read_only_what_time_can_change(lw: Any) -> None:
+    now = _settled(lw, 6)  # six yellow problems, half of them due on 2020-03-09
+    assert supervision.sweep(now=now, full=False).checked == 0  # nothing can change yet
+    later = at("2020-03-10", "00:00")  # the ones due on the 9th are now overdue
+    result = supervision.sweep(now=later, full=False)
+    assert result.checked == 3 and result.changed["red"] == 3
+    assert supervision.sweep(now=later, full=True).checked == 6
