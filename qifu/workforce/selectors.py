@@ -138,7 +138,9 @@ def figures(*, user: User, enterprise_id: int | None = None, project_id: int | N
         project = access.get_or_404(Project, user, access.VIEW, pk=project_id)
         qs = qs.filter(enterprise_id__in=project.enterprises.values("pk"))
     else:
-        qs = qs.filter(enterprise__isnull=True)
+        # district rows for those who oversee regions; a commissioner's or department's own enterprises' rows
+        whole = access.figure_scope(user)[0] != "enterprises"
+        qs = qs.filter(enterprise__isnull=whole)
         if region:
             r = Region.objects.filter(code=region).first()
             qs = qs.filter(access.code_range("district_id", r.code_prefix)) if r else qs.none()

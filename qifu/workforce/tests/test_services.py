@@ -127,6 +127,9 @@ def test_plan_becomes_trips_and_arrivals_update_the_roster(ww: Any) -> None:
     f = selectors.figures(user=ww.leader, region="510100")
     assert f.baseline == 69 and f.latest["on_site"] == 69 and f.latest["rate"] == 100.0
     assert f.latest["by_province"] == {"420000": 3, "510000": 66}
+    # a commissioner's overview sums their own enterprises' rows; another district's command center sees none
+    assert selectors.figures(user=ww.commissioner).latest["on_site"] == 69
+    assert selectors.figures(user=ww.cc_other).baseline == 0
 
 
 def test_bad_plan_input_changes_nothing(ww: Any) -> None:
