@@ -185,6 +185,7 @@ from qifu.notifications.api import router as notifications_router  # noqa: E402
 from qifu.organisations.api import router as organisations_router  # noqa: E402
 from qifu.resumption.api import router as resumption_router  # noqa: E402
 from qifu.supplychain.api import router as supplychain_router  # noqa: E402
+from qifu.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/", organisations_router)
 api.add_router("/enterprises", enterprises_router)
@@ -192,3 +193,4 @@ api.add_router("/problems", ledger_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/resumption", resumption_router)
 api.add_router("/supplychain", supplychain_router)
+api.add_router("/workforce", workforce_router)

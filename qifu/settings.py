@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "qifu.ledger",
     "qifu.resumption",
     "qifu.supplychain",
+    "qifu.workforce",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("qifu.ledger.urls")),
     path("", include("qifu.resumption.urls")),
     path("", include("qifu.supplychain.urls")),
+    path("", include("qifu.workforce.urls")),
 ]
 
 if settings.DEBUG:

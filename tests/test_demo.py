@@ -215,3 +215,28 @@ def test_the_faw_supply_network_follows_the_seed_and_days_to_stop_moves(demo):  
     assert days[0] < days[1] < days[2]
     overview = selectors.region_overview(user=User.objects.get(username="leader"), day=date(2020, 2, 24))
     assert len(overview["plants"]) == 3 and overview["blockers"][0]["plants"] >= 2
+def test_workforce_as_the_seed_tells_it(demo):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from qifu.workforce import selectors
+    from qifu.workforce.models import BusPlan, HealthEvent, ReturnTally, Worker
+
+    leader = User.objects.get(username="leader")
+    gulei = Enterprise.objects.get(name=scenario.GULEI_OWNER["name"])
+    f = selectors.figures(user=leader, enterprise_id=gulei.pk)
+    assert f.baseline == 7000
+    assert round(1 - f.baseline_by_province["350000"] / f.baseline, 2) == 0.72
+    assert f.baseline_by_province["420000"] >= 550
+    by_day = {d["date"]: d["on_site"] for d in f.days}
+    assert by_day[date(2020, 3, 28)] > 10_000 and by_day[date(2020, 2, 8)] < by_day[date(2020, 2, 20)]
+    assert BusPlan.objects.filter(enterprise=gulei, date=date(2020, 2, 9), status="approved").exists()
+    # the 66 Luzhou interns: masked for officials, in full for FAW Toyota itself
+    faw = Enterprise.objects.get(name=scenario.FAW_TOYOTA["name"])
+    assert Worker.objects.filter(enterprise=faw, origin_id="510502").count() == 66
+    rows, unmasked = selectors.personal_list(user=User.objects.get(username="chenjingjing"), enterprise=faw)
+    assert not unmasked and all("*" in r["id_number"] for r in rows)
+    assert selectors.personal_list(user=User.objects.get(username="faw_contact"), enterprise=faw)[1]
+    event = HealthEvent.objects.get(enterprise__name="天津矢崎汽车配件有限公司成都分公司")
+    assert event.status == "cleared" and event.customers.filter(pk=faw.pk).exists()
+    assert {"nat_1", "nat_2", "ct", "expert_review"} <= set(event.steps.values_list("kind", flat=True))
+    assert ReturnTally.objects.filter(enterprise__isnull=True).exists()

@@ -111,6 +111,43 @@ def pending_extension(w: Any) -> dict[str, Any]:
     return {"pk": ext.pk}
 
 
+
+def _workforce(w: Any) -> Any:
+    from qifu.workforce.tests.conftest import add_authorities
+
+    return add_authorities(w)
+
+
+def bus_plan(w: Any) -> dict[str, Any]:
+    """A plan proposed by the enterprise of ``ent_lqy`` (the transport department ``dept_staff`` approves)."""
+    from qifu.workforce import services
+    from qifu.workforce.tests.conftest import tomorrow
+
+    _workforce(w)
+    services.origin_group_set(actor=w.contact_user, enterprise_id=w.ent_lqy.pk, origin_code="511502", expected=30,
+                              counts={"at_origin": 30})
+    plan = services.plan_propose(actor=w.contact_user, enterprise_id=w.ent_lqy.pk, travel_date=tomorrow(), seats=45)
+    return {"pk": plan.pk}
+
+
+def trip_depart(w: Any) -> dict[str, Any]:
+    from qifu.workforce import services
+
+    plan = services.plan_decide(actor=w.dept_staff, plan_id=bus_plan(w)["pk"], approve=True)
+    return {"pk": plan.trips.first().pk, "action": "depart"}
+
+
+def health_event(w: Any) -> dict[str, Any]:
+    from qifu.workforce import services
+
+    _workforce(w)
+    e = services.health_event_report(actor=w.contact_user, data=services.HealthEventInput(
+        enterprise_id=w.ent_lqy.pk, person_name="x", description="fever"))
+    return {"pk": e.pk}
+
+
+WORKFORCE_SEES_PLAN = (*SEES_ENT, "dept_staff")
+
 MERGERS = ("admin", "leader", "tf_member")
 # who decides extensions at all (the tiers above someone); the list shows each only their own
 EXTENSION_DECIDERS = ("admin", "leader", "cc_staff", "tf_member")
@@ -179,6 +216,21 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "supplychain-raise": (ent, "post", only((), visible=("contact_user", "nobody"), otherwise=404)),
     "supplychain-import": (ent, "get", only(SC_IMPORTERS) | {"team_member": 404}),
     "supplychain-import-template": (None, "get", only((*SC_IMPORTERS, "team_member"))),
+    "workforce-home": (None, "get", SIGNED_IN),
+    "workforce-roster": (ent, "get", only(SEES_ENT, otherwise=404)),
+    "workforce-import": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    "workforce-import-template": (None, "get", only(tuple(r for r in ALL_ROLES if r != "nobody"))),
+    "workforce-export": (ent, "get", only(SEES_ENT, otherwise=404)),
+    "workforce-plan-create": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    "workforce-request": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    "workforce-health-create": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    # the plan: the enterprise's viewers and the transport department of its region
+    "workforce-plan": (bus_plan, "get", only(WORKFORCE_SEES_PLAN, otherwise=404)),
+    # moving a trip: the enterprise's changers and the transport department (a second move is a conflict that
+    # redirects back with a message); those who only see it 403
+    "workforce-trip-act": (trip_depart, "post", {
+        r: 302 if r in (*CHANGES_ENT, "dept_staff") else 403 if r in SEES_ENT else 404 for r in ALL_ROLES}),
+    "workforce-health": (health_event, "get", only(SEES_ENT, otherwise=404)),
     "notification-list": (None, "get", SIGNED_IN),
     "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),

@@ -327,6 +327,85 @@ def _admin_only(user: Any, action: str) -> Q:
     return EVERYTHING if has_role(user, Role.ADMINISTRATOR) else NOTHING
 
 
+# --- workforce return (issue 8) -------------------------------------------------------------------------
+
+
+def authority_prefixes(user: Any, kind: str) -> list[str]:
+    """Region code prefixes for which one of the user's units acts as the transport department or health
+    authority (workforce.Authority)."""
+    units = unit_ids(user)
+    if not units:
+        return []
+    from qifu.organisations.models import Region
+    from qifu.workforce.models import Authority
+
+    codes = Authority.objects.filter(unit_id__in=units, kind=kind).values_list("region_id", flat=True)
+    return [r.code_prefix for r in Region.objects.filter(code__in=list(codes))]
+
+
+def _through_enterprise_or_authority(field: str, kinds: tuple[str, ...], region_field: str) -> Rule:
+    """Workforce rows follow their enterprise; the transport department (plans, trips) or the health authority
+    (health events, personal lists) of the enterprise's region also see them, and act on them."""
+    base = _through_enterprise(field)
+
+    def rule(user: Any, action: str) -> Q:
+        q = base(user, action)
+        if q == EVERYTHING:
+            return q
+        prefixes = [p for kind in kinds for p in authority_prefixes(user, kind)]
+        if prefixes:
+            q |= _any_prefix(region_field, prefixes)
+        return q
+
+    return rule
+
+
+def _tally_rule(user: Any, action: str) -> Q:
+    """Enterprise rows follow the enterprise; district rows (no enterprise) follow the figure scope."""
+    if action != VIEW:
+        return NOTHING
+    if has_role(user, Role.ADMINISTRATOR, Role.LEADERSHIP):
+        return EVERYTHING
+    q = Q(enterprise__isnull=False) & _through_enterprise("enterprise_id")(user, VIEW)
+    kind, prefixes = figure_scope(user)
+    if kind == "regions":
+        q |= Q(enterprise__isnull=True) & _any_prefix("district_id", prefixes)
+    return q
+
+
+def _project_rule(user: Any, action: str) -> Q:
+    """Projects of the enterprises one sees (changing one: changing one of its enterprises)."""
+    if has_role(user, Role.ADMINISTRATOR) or (action == VIEW and has_role(user, Role.LEADERSHIP)):
+        return EVERYTHING
+    from qifu.enterprises.models import Enterprise
+
+    cond = _enterprise_rule(user, VIEW if action == VIEW else CHANGE)
+    if cond == NOTHING:
+        return NOTHING
+    return Q(enterprises__in=Enterprise.objects.filter(cond).values("pk"))
+
+
+def may_unmask(user: Any, enterprise: Any) -> bool:
+    """Phones and ID numbers are shown in full only to the enterprise itself (its contacts) and to the health
+    authority of its region; every such view is logged by the caller."""
+    from qifu.enterprises.models import EnterpriseContact
+    from qifu.workforce.choices import AuthorityKind
+
+    if has_role(user, Role.ENTERPRISE_CONTACT) and EnterpriseContact.objects.filter(
+            enterprise_id=enterprise.pk, user=user).exists():
+        return True
+    return any(enterprise.region_id.startswith(p) for p in authority_prefixes(user, AuthorityKind.HEALTH))
+
+
+def may_approve_transport(user: Any, enterprise: Any) -> bool:
+    """The transport department of the enterprise's region (and administrators) approve chartered buses."""
+    from qifu.workforce.choices import AuthorityKind
+
+    if has_role(user, Role.ADMINISTRATOR):
+        return True
+    return any(enterprise.region_id.startswith(p) for p in authority_prefixes(user, AuthorityKind.TRANSPORT))
+
+
 RULES: dict[str, Rule] = {
     "enterprises.enterprise": _enterprise_rule,
     "enterprises.commissionerassignment": _through_enterprise("enterprise_id"),
@@ -362,6 +441,19 @@ RULES: dict[str, Rule] = {
     # provinces); changes follow the buyer; a raised supplier problem is seen with its ledger problem
     "supplychain.supplylink": lambda user, action: _supply_link_rule(user, action),
     "supplychain.supplierproblem": lambda user, action: _through_problem(user, action) if action == VIEW else NOTHING,
+    # workforce return: rosters follow the enterprise; plans and trips also the transport department of its
+    # region, health events and personal lists also the health authority; district tallies the figure scope
+    "workforce.authority": _reference_rule,
+    "workforce.project": lambda user, action: _project_rule(user, action),
+    "workforce.shuttle": lambda user, action: _through_project(user, action),
+    "workforce.origingroup": _through_enterprise_or_authority("enterprise_id", ("health", "transport"), "enterprise__region_id"),
+    "workforce.worker": _through_enterprise_or_authority("enterprise_id", ("health",), "enterprise__region_id"),
+    "workforce.returntally": lambda user, action: _tally_rule(user, action),
+    "workforce.busplan": _through_enterprise_or_authority("enterprise_id", ("transport",), "enterprise__region_id"),
+    "workforce.trip": _through_enterprise_or_authority("enterprise_id", ("transport",), "enterprise__region_id"),
+    "workforce.healthevent": _through_enterprise_or_authority("enterprise_id", ("health",), "enterprise__region_id"),
+    "workforce.healthstep": _through_enterprise_or_authority("event__enterprise_id", ("health",),
+                                                             "event__enterprise__region_id"),
 }
 
 
@@ -408,6 +500,15 @@ def _daily_figure_rule(user: Any, action: str) -> Q:
     if kind == "all":
         return EVERYTHING
     return _any_prefix("region__code", prefixes) if kind == "regions" else NOTHING
+
+
+def _through_project(user: Any, action: str) -> Q:
+    from qifu.workforce.models import Project
+
+    cond = _project_rule(user, action)
+    if cond in (EVERYTHING, NOTHING):
+        return cond
+    return Q(project__in=Project.objects.filter(cond).values("pk"))
 
 
 def register(label: str, rule: Rule) -> None:
@@ -480,6 +581,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "power.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
     "supplychain.view": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
     "supplychain.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER, Role.COMMISSIONER),
+    "workforce.figures": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
 }
 
 

@@ -872,10 +872,18 @@ def load_supplychain(ctx: Context) -> None:
     load(ctx)
 
 
+def load_workforce(ctx: Context) -> None:
+    """The workforce return (qifu/demo/workforce.py)."""
+    from .workforce import load_workforce as load
+
+    load(ctx)
+
+
 # The parts, in order. Later issues append theirs (each takes the Context, must be idempotent).
 PARTS: list[Callable[[Context], None]] = [
     load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger, load_resumption,
     load_supplychain,
+    load_workforce,
 ]
 
 

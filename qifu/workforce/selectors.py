@@ -1,0 +1,230 @@
+"""Reads of the workforce return, every one starting from ``restrict(user, action)``: rosters, the personal
+list (masked unless the reader is the enterprise itself or the health authority; unmasked reads are logged),
+the return figures, plans and trips, health events and the warnings they raise downstream."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from qifu.core import access
+from qifu.enterprises.models import Enterprise
+from qifu.organisations.models import Region, User
+
+from .choices import HealthStatus, WorkerState
+from .models import BusPlan, HealthEvent, OriginGroup, Project, ReturnTally, Trip, Worker
+from .validators import mask_id, mask_phone
+
+STATES = tuple(WorkerState.values)
+
+
+def enterprise_get(*, user: User, pk: int) -> Enterprise:
+    """An enterprise whose workforce pages the user may read: one they see, or one in the region of their
+    health authority or transport department (404 otherwise)."""
+    enterprise = Enterprise.objects.select_related("region").restrict(user, access.VIEW).filter(pk=pk).first()
+    if enterprise is None:
+        candidate = Enterprise.objects.select_related("region").filter(pk=pk).first()
+        prefixes = [*access.authority_prefixes(user, "health"), *access.authority_prefixes(user, "transport")]
+        if candidate is None or not any(candidate.region_id.startswith(p) for p in prefixes):
+            raise access.NotFound
+        enterprise = candidate
+    return enterprise
+
+
+def rosters(*, user: User) -> QuerySet[Enterprise]:
+    """The enterprises in scope that keep a roster, with their totals."""
+    groups = OriginGroup.objects.restrict(user, access.VIEW)
+    return (Enterprise.objects.filter(pk__in=groups.values("enterprise_id")).restrict(user, access.VIEW)
+            .annotate(expected=Sum("origin_groups__expected"), at_origin=Sum("origin_groups__at_origin"),
+                      travelling=Sum("origin_groups__travelling"), arrived=Sum("origin_groups__arrived"),
+                      observation=Sum("origin_groups__observation"), at_work=Sum("origin_groups__at_work"),
+                      not_returning=Sum("origin_groups__not_returning"))
+            .order_by("name"))
+
+
+@dataclass
+class Roster:
+    enterprise: Enterprise
+    groups: list[OriginGroup]
+    totals: dict[str, int]
+    by_province: list[dict[str, Any]]
+    named: int = 0
+
+
+def roster(*, user: User, enterprise: Enterprise) -> Roster:
+    """An enterprise's aggregates by origin (county), with totals per state and per origin province."""
+    groups = list(OriginGroup.objects.restrict(user, access.VIEW).filter(enterprise=enterprise)
+                  .select_related("origin").order_by("-expected", "origin_id"))
+    totals = {s: sum(getattr(g, s) for g in groups) for s in ("expected", *STATES)}
+    provinces: dict[str, dict[str, Any]] = defaultdict(lambda: {"expected": 0, "on_site": 0, "at_origin": 0})
+    for g in groups:
+        p = provinces[g.origin_id[:2] + "0000"]
+        p["expected"] += g.expected
+        p["on_site"] += g.on_site
+        p["at_origin"] += g.at_origin
+    names = dict(Region.objects.filter(code__in=list(provinces)).values_list("code", "name"))
+    by_province = sorted(({"code": c, "name": names.get(c, c), **v} for c, v in provinces.items()),
+                         key=lambda r: -r["expected"])
+    named = Worker.objects.restrict(user, access.VIEW).filter(enterprise=enterprise).count()
+    return Roster(enterprise, groups, totals, by_province, named)
+
+
+def personal_list(*, user: User, enterprise: Enterprise, state: str = "", limit: int | None = None,
+                  what: str = "roster") -> tuple[list[dict[str, Any]], bool]:
+    """The enterprise's named workers as rows, phones and ID numbers masked unless the reader may see them; an
+    unmasked read is logged (who, when, what, how many). Returns (rows, unmasked)."""
+    qs = Worker.objects.restrict(user, access.VIEW).filter(enterprise=enterprise).select_related("origin")
+    if state:
+        qs = qs.filter(state=state)
+    workers = list(qs[:limit] if limit else qs)
+    unmasked = access.may_unmask(user, enterprise)
+    rows = [{
+        "id": w.pk, "name": w.name, "phone": w.phone if unmasked else mask_phone(w.phone),
+        "id_number": w.id_number if unmasked else mask_id(w.id_number), "origin": w.origin_id,
+        "origin_name": w.origin.full_name or w.origin.name, "job": w.job, "state": w.state,
+        "state_label": WorkerState(w.state).label, "trip_id": w.trip_id,
+    } for w in workers]
+    if unmasked and rows:
+        from .services import personal_data_viewed
+
+        personal_data_viewed(actor=user, enterprise=enterprise, what=what, count=len(rows))
+    return rows, unmasked
+
+
+def mask_health_event(user: User, event: HealthEvent, *, log: bool = True) -> dict[str, str]:
+    """A health event's person data for ``user``: masked unless enterprise or health authority (then logged)."""
+    unmasked = access.may_unmask(user, event.enterprise)
+    if unmasked and log and (event.phone or event.id_number):
+        from .services import personal_data_viewed
+
+        personal_data_viewed(actor=user, enterprise=event.enterprise, what=f"health_event:{event.pk}", count=1)
+    return {
+        "phone": event.phone if unmasked else mask_phone(event.phone) if event.phone else "",
+        "id_number": event.id_number if unmasked else mask_id(event.id_number) if event.id_number else "",
+        "unmasked": "1" if unmasked else "",
+    }
+
+
+# --- return figures -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Return figures of one scope: the pre-holiday headcount, and day by day the workers on site, in total and
+    by origin province; ``rate`` is on site / pre-holiday headcount."""
+
+    baseline: int = 0
+    baseline_by_province: dict[str, int] = field(default_factory=dict)
+    days: list[dict[str, Any]] = field(default_factory=list)
+    provinces: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def latest(self) -> dict[str, Any]:
+        return self.days[-1] if self.days else {"date": None, "on_site": 0, "rate": None, "by_province": {}}
+
+
+def figures(*, user: User, enterprise_id: int | None = None, project_id: int | None = None, region: str = "",
+            start: date | None = None, end: date | None = None) -> Figures:
+    """Figures for an enterprise, a project, a district or city (region code) or everything in scope."""
+    qs = ReturnTally.objects.restrict(user, access.VIEW)
+    if enterprise_id is not None:
+        enterprise = enterprise_get(user=user, pk=enterprise_id)
+        qs = qs.filter(enterprise_id=enterprise.pk)
+    elif project_id is not None:
+        project = access.get_or_404(Project, user, access.VIEW, pk=project_id)
+        qs = qs.filter(enterprise_id__in=project.enterprises.values("pk"))
+    else:
+        # district rows for those who oversee regions; a commissioner's or department's own enterprises' rows
+        whole = access.figure_scope(user)[0] != "enterprises"
+        qs = qs.filter(enterprise__isnull=whole)
+        if region:
+            r = Region.objects.filter(code=region).first()
+            qs = qs.filter(access.code_range("district_id", r.code_prefix)) if r else qs.none()
+    rows = list(qs.values("province_id", "date").annotate(n=Sum("count")).order_by())
+    result = Figures()
+    arrivals: dict[date, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        if r["date"] is None:
+            result.baseline_by_province[r["province_id"]] = r["n"]
+        else:
+            arrivals[r["date"]][r["province_id"]] = r["n"]
+    result.baseline = sum(result.baseline_by_province.values())
+    codes = sorted(set(result.baseline_by_province) | {p for d in arrivals.values() for p in d},
+                   key=lambda c: -result.baseline_by_province.get(c, 0))
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    result.provinces = [(c, names.get(c, c)) for c in codes]
+    if not arrivals:
+        return result
+    first, last = min(arrivals), max(arrivals)
+    start, end = start or first, end or last
+    running: dict[str, int] = defaultdict(int)
+    day = first
+    while day <= end:
+        for p, n in arrivals.get(day, {}).items():
+            running[p] += n
+        if day >= start:
+            on_site = sum(running.values())
+            result.days.append({"date": day, "on_site": on_site, "by_province": dict(running),
+                                "rate": round(100 * on_site / result.baseline, 1) if result.baseline else None})
+        day += timedelta(days=1)
+    return result
+
+
+# --- plans, trips, health ---------------------------------------------------------------------------------------
+
+
+def plans(*, user: User, enterprise_id: int | None = None) -> QuerySet[BusPlan]:
+    qs = BusPlan.objects.restrict(user, access.VIEW).select_related("enterprise", "created_by", "decided_by")
+    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+
+
+def plan_get(*, user: User, pk: int) -> BusPlan:
+    return access.get_or_404(BusPlan.objects.select_related("enterprise", "created_by"), user, access.VIEW, pk=pk)
+
+
+def trips(*, user: User, plan_id: int | None = None, enterprise_id: int | None = None) -> QuerySet[Trip]:
+    qs = Trip.objects.restrict(user, access.VIEW).select_related("enterprise").annotate(named=Count("riders"))
+    if plan_id:
+        qs = qs.filter(plan_id=plan_id)
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    return qs.order_by("date", "plan_id", "number")
+
+
+def health_events(*, user: User, enterprise_id: int | None = None, open_only: bool = False) -> QuerySet[HealthEvent]:
+    qs = HealthEvent.objects.restrict(user, access.VIEW).select_related("enterprise")
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if open_only:
+        qs = qs.filter(status=HealthStatus.OPEN)
+    return qs
+
+
+def health_event_get(*, user: User, pk: int) -> HealthEvent:
+    return access.get_or_404(HealthEvent.objects.select_related("enterprise", "reported_by"), user, access.VIEW,
+                             pk=pk)
+
+
+def health_warnings(enterprise_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Open health events touching each enterprise: its own (``kind`` "own") or a supplier's (``kind``
+    "supplier"). No personal data: the enterprise's name and when it was reported. The caller already decided the
+    user sees these enterprises; the warning is about them."""
+    if not enterprise_ids:
+        return {}
+    warnings: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    events = HealthEvent.objects.filter(status=HealthStatus.OPEN).filter(
+        Q(enterprise_id__in=enterprise_ids) | Q(customers__in=enterprise_ids)).select_related("enterprise") \
+        .prefetch_related("customers").distinct()
+    wanted = set(enterprise_ids)
+    for e in events:
+        info = {"event_id": e.pk, "enterprise": e.enterprise.name, "reported_at": e.reported_at}
+        if e.enterprise_id in wanted:
+            warnings[e.enterprise_id].append({**info, "kind": "own"})
+        for c in e.customers.all():
+            if c.pk in wanted:
+                warnings[c.pk].append({**info, "kind": "supplier"})
+    return dict(warnings)

@@ -1,0 +1,559 @@
+"""Writes of the workforce return. Each service is keyword-only with an ``actor``, checks permission through
+core.access, validates (field errors in Chinese through gettext), writes, records its event in the same
+transaction and notifies (in-app rows in the transaction, deliveries on commit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qifu.core import access, events, notify
+from qifu.core.errors import Conflict
+from qifu.enterprises.models import Enterprise
+from qifu.ledger import services as ledger
+from qifu.ledger.models import Problem, ProblemCategory
+from qifu.organisations.models import Region, User
+
+from . import notices
+from .choices import (
+    TRIP_TRANSITIONS,
+    WORKER_TRANSITIONS,
+    AuthorityKind,
+    HealthStatus,
+    HealthStepKind,
+    PlanStatus,
+    StepResult,
+    WorkerState,
+)
+from .models import (
+    Authority,
+    BusPlan,
+    HealthEvent,
+    HealthStep,
+    OriginGroup,
+    Project,
+    ReturnTally,
+    Shuttle,
+    Trip,
+    Worker,
+)
+from .planning import Origin, PlanError, plan_buses
+from .validators import clean_id_number, clean_phone
+
+MAX_SEATS = 80
+ON_SITE_FIELDS = ("arrived", "observation", "at_work")
+
+
+def province_of(code: str) -> str:
+    return code[:2] + "0000"
+
+
+def _tally(enterprise: Enterprise, province: str, day: date | None, delta: int) -> None:
+    """Add ``delta`` to the enterprise's and its district's tally (day None: the pre-holiday headcount)."""
+    if not delta:
+        return
+    for enterprise_id in (enterprise.pk, None):
+        rows = ReturnTally.objects.filter(enterprise_id=enterprise_id, district_id=enterprise.region_id,
+                                          province_id=province, date=day)
+        if not rows.update(count=F("count") + delta):
+            ReturnTally.objects.create(enterprise_id=enterprise_id, district_id=enterprise.region_id,
+                                       province_id=province, date=day, count=delta)
+
+
+def _today(now: datetime | None = None) -> date:
+    return timezone.localdate(now or timezone.now())
+
+
+def _origin(code: Any, errors: dict[str, list[str]], field: str = "origin") -> Region | None:
+    region = Region.objects.filter(code=str(code or "").strip()).first()
+    if region is None:
+        errors.setdefault(field, []).append(_("Unknown region code (GB/T 2260, six digits)."))
+    return region
+
+
+def _group(enterprise: Enterprise, origin: Region) -> OriginGroup:
+    group, _created = OriginGroup.objects.select_for_update().get_or_create(enterprise=enterprise, origin=origin)
+    return group
+
+
+def _move(enterprise: Enterprise, origin: Region, from_state: str, to_state: str, count: int, day: date) -> None:
+    """Move ``count`` workers of one origin between states in the aggregates; arrivals on site are tallied."""
+    if to_state not in WORKER_TRANSITIONS.get(from_state, ()):
+        raise ValidationError({"state": [_("Workers cannot go from this state to that one.")]})
+    group = _group(enterprise, origin)
+    if getattr(group, from_state) < count:
+        raise ValidationError({"count": [_("Only %(n)d workers of this origin are in that state.")
+                                         % {"n": getattr(group, from_state)}]})
+    setattr(group, from_state, getattr(group, from_state) - count)
+    setattr(group, to_state, getattr(group, to_state) + count)
+    group.save()
+    was_on_site, is_on_site = from_state in ON_SITE_FIELDS, to_state in ON_SITE_FIELDS
+    if is_on_site != was_on_site:
+        _tally(enterprise, province_of(origin.code), day, count if is_on_site else -count)
+
+
+# --- the roster ---------------------------------------------------------------------------------------------
+
+
+def _counts(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, int]:
+    counts = {}
+    for state in WorkerState.values:
+        value = data.get(state, 0)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors.setdefault(state, []).append(_("Enter a number that is not negative."))
+            value = 0
+        counts[state] = value
+    return counts
+
+
+@transaction.atomic
+def origin_group_set(*, actor: User, enterprise_id: int, origin_code: str, expected: Any,
+                     counts: dict[str, Any]) -> OriginGroup:
+    """Set an origin's aggregate numbers (for enterprises without a personal list for that origin)."""
+    enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=enterprise_id)
+    errors: dict[str, list[str]] = {}
+    origin = _origin(origin_code, errors)
+    numbers = _counts(counts, errors)
+    if not isinstance(expected, int) or isinstance(expected, bool) or expected < 0:
+        errors["expected"] = [_("Enter a number that is not negative.")]
+    elif sum(numbers.values()) > expected and "expected" not in errors:
+        errors["expected"] = [_("The states add up to more workers than were there before the holiday.")]
+    if origin is not None and Worker.objects.filter(enterprise=enterprise, origin=origin).exists():
+        errors["origin"] = [_("This origin's numbers follow the enterprise's personal list; change the workers.")]
+    if errors:
+        raise ValidationError(errors)
+    assert origin is not None
+    group = _group(enterprise, origin)
+    before = {"expected": group.expected, **{s: getattr(group, s) for s in WorkerState.values}}
+    _tally(enterprise, province_of(origin.code), None, expected - group.expected)
+    on_site_before = group.on_site
+    group.expected = expected
+    for state, n in numbers.items():
+        setattr(group, state, n)
+    group.save()
+    _tally(enterprise, province_of(origin.code), _today(), group.on_site - on_site_before)
+    events.record("workforce.group_set", actor=actor, target=enterprise, origin=origin.code, old=before,
+                  new={"expected": expected, **numbers})
+    return group
+
+
+@transaction.atomic
+def origin_group_move(*, actor: User, enterprise_id: int, origin_code: str, from_state: str, to_state: str,
+                      count: int) -> OriginGroup:
+    """Move some workers of an aggregate origin between states (e.g. 30 arrived → at work)."""
+    enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=enterprise_id)
+    errors: dict[str, list[str]] = {}
+    origin = _origin(origin_code, errors)
+    if not isinstance(count, int) or count <= 0:
+        errors["count"] = [_("Enter a positive number.")]
+    for field, state in (("from_state", from_state), ("to_state", to_state)):
+        if state not in WorkerState.values:
+            errors[field] = [_("Not a valid choice.")]
+    if errors:
+        raise ValidationError(errors)
+    assert origin is not None
+    if Worker.objects.filter(enterprise=enterprise, origin=origin).exists():
+        raise ValidationError({"origin": [_("This origin's numbers follow the enterprise's personal list; change "
+                                            "the workers.")]})
+    _move(enterprise, origin, from_state, to_state, count, _today())
+    events.record("workforce.group_moved", actor=actor, target=enterprise, origin=origin.code, old=from_state,
+                  new=to_state, count=count)
+    return OriginGroup.objects.get(enterprise=enterprise, origin=origin)
+
+
+@transaction.atomic
+def worker_move(*, actor: User, worker_id: int, to_state: str) -> Worker:
+    """Move one named worker to another state (arrived → in observation → at work…)."""
+    worker = access.get_or_404(Worker.objects.select_related("enterprise", "origin"), actor, access.VIEW,
+                               pk=worker_id)
+    if not access.allowed(actor, access.CHANGE, worker.enterprise):
+        raise PermissionDenied
+    worker = Worker.objects.select_for_update().select_related("enterprise", "origin").get(pk=worker.pk)
+    if to_state not in WORKER_TRANSITIONS.get(worker.state, ()):
+        raise ValidationError({"state": [_("Workers cannot go from this state to that one.")]})
+    old = worker.state
+    _move(worker.enterprise, worker.origin, old, to_state, 1, _today())
+    worker.state = to_state
+    worker.save(update_fields=["state", "updated_at"])
+    events.record("workforce.worker_moved", actor=actor, target=worker, old=old, new=to_state)
+    return worker
+
+
+@dataclass
+class WorkerInput:
+    name: str
+    phone: str
+    id_number: str
+    origin: str
+    job: str = ""
+
+
+def worker_errors(data: WorkerInput) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """Field errors of one personal-list row (empty when valid) and its cleaned values."""
+    errors: dict[str, list[str]] = {}
+    name = str(data.name or "").strip()
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    elif len(name) > 64:
+        errors["name"] = [_("At most %(n)d characters.") % {"n": 64}]
+    phone = clean_phone(data.phone)
+    if phone is None:
+        errors["phone"] = [_("Enter a mobile number (11 digits) or a landline with its area code.")]
+    id_number = clean_id_number(data.id_number)
+    if id_number is None:
+        errors["id_number"] = [_("Not a valid resident ID number (18 characters; the check digit does not match).")]
+    origin = _origin(data.origin, errors)
+    return errors, {"name": name, "phone": phone, "id_number": id_number, "origin": origin,
+                    "job": str(data.job or "").strip()[:64]}
+
+
+def write_workers(*, actor: User, enterprise: Enterprise, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """Create or update (by ID number) the enterprise's named workers; new ones count as at origin. Runs in the
+    caller's transaction (the import); returns (created, updated)."""
+    existing = {w.id_number: w for w in Worker.objects.select_for_update().filter(enterprise=enterprise)}
+    created = updated = 0
+    for row in rows:
+        worker = existing.get(row["id_number"])
+        if worker is None:
+            worker = Worker.objects.create(enterprise=enterprise, state=WorkerState.AT_ORIGIN, **row)
+            group = _group(enterprise, row["origin"])
+            group.expected += 1
+            group.at_origin += 1
+            group.save()
+            _tally(enterprise, province_of(row["origin"].code), None, 1)
+            created += 1
+            continue
+        if worker.origin_id != row["origin"].code:
+            old_group, new_group = _group(enterprise, worker.origin), _group(enterprise, row["origin"])
+            for g, sign in ((old_group, -1), (new_group, 1)):
+                g.expected += sign
+                setattr(g, worker.state, getattr(g, worker.state) + sign)
+                g.save()
+            _tally(enterprise, province_of(worker.origin_id), None, -1)
+            _tally(enterprise, province_of(row["origin"].code), None, 1)
+            if worker.state in ON_SITE_FIELDS:
+                _tally(enterprise, province_of(worker.origin_id), _today(), -1)
+                _tally(enterprise, province_of(row["origin"].code), _today(), 1)
+        for key, value in row.items():
+            setattr(worker, key, value)
+        worker.save()
+        updated += 1
+    events.record("workforce.workers_imported", actor=actor, target=enterprise, created=created, updated=updated)
+    return created, updated
+
+
+@transaction.atomic
+def personal_data_viewed(*, actor: User, enterprise: Enterprise, what: str, count: int) -> None:
+    """Log a view of unmasked phones and ID numbers (who, when, what, how many)."""
+    events.record("workforce.personal_data_viewed", actor=actor, target=enterprise, what=what, count=count)
+
+
+# --- chartered buses ------------------------------------------------------------------------------------------
+
+
+def _staff_of(kind: str, enterprise: Enterprise) -> list[User]:
+    units = [a.unit_id for a in Authority.objects.select_related("region").filter(kind=kind)
+             if enterprise.region_id.startswith(a.region.code_prefix)]
+    return list(User.objects.filter(role_grants__unit_id__in=units, is_active=True).distinct())
+
+
+@transaction.atomic
+def plan_propose(*, actor: User, enterprise_id: int, travel_date: date | None, seats: Any,
+                 time_limit_s: float = 2.0) -> BusPlan:
+    """Plan chartered buses for the enterprise's workers still at origin and send it to the transport
+    department for approval."""
+    enterprise = access.get_or_404(Enterprise.objects.select_related("region"), actor, access.CHANGE,
+                                   pk=enterprise_id)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(seats, int) or isinstance(seats, bool) or not 2 <= seats <= MAX_SEATS:
+        errors["seats"] = [_("Seats per bus must be between 2 and %(n)d.") % {"n": MAX_SEATS}]
+    if travel_date is None:
+        errors["date"] = [_("This field is required.")]
+    elif travel_date < _today():
+        errors["date"] = [_("The date is in the past.")]
+    groups = list(OriginGroup.objects.filter(enterprise=enterprise, at_origin__gt=0).select_related("origin"))
+    if not groups:
+        errors["__all__"] = [_("No workers of this enterprise are waiting at their origin.")]
+    site = enterprise.region
+    if errors:
+        raise ValidationError(errors)
+    origins = [Origin(g.origin_id, g.at_origin, g.origin.longitude, g.origin.latitude) for g in groups]
+    try:
+        result = plan_buses(origins, (site.longitude, site.latitude), seats=seats, time_limit_s=time_limit_s)
+    except PlanError as exc:
+        raise ValidationError({"seats": [str(exc)]}) from None
+    plan = BusPlan.objects.create(
+        enterprise=enterprise, date=travel_date, seats=seats, result=result.as_dict(), bus_count=result.bus_count,
+        lower_bound_buses=result.lower_bound_buses, distance_km=round(result.distance_km, 1),
+        lower_bound_km=round(result.lower_bound_km, 1), method=result.method[:255], created_by=actor,
+        created_at=timezone.now())
+    events.record("workforce.plan_proposed", actor=actor, target=plan, enterprise=enterprise.pk,
+                  buses=result.bus_count, workers=result.workers)
+    notify.notify(recipients=_staff_of(AuthorityKind.TRANSPORT, enterprise), code=notices.PLAN_PROPOSED,
+                  params={"enterprise": enterprise.name, "buses": result.bus_count, "workers": result.workers,
+                          "date": travel_date.isoformat() if travel_date else ""},
+                  link=f"/workforce/plans/{plan.pk}/")
+    return plan
+
+
+@transaction.atomic
+def plan_decide(*, actor: User, plan_id: int, approve: bool, note: str = "") -> BusPlan:
+    """The transport department approves a proposed plan (it becomes trips with their manifests) or rejects it."""
+    plan = access.get_or_404(BusPlan.objects.select_related("enterprise"), actor, access.VIEW, pk=plan_id)
+    if not access.may_approve_transport(actor, plan.enterprise):
+        raise PermissionDenied(_("Only the transport department approves chartered buses."))
+    plan = BusPlan.objects.select_for_update().select_related("enterprise").get(pk=plan.pk)
+    if plan.status != PlanStatus.PROPOSED:
+        raise Conflict(_("This plan has already been decided."))
+    plan.status = PlanStatus.APPROVED if approve else PlanStatus.REJECTED
+    plan.decided_by, plan.decided_at, plan.note = actor, timezone.now(), (note or "").strip()[:255]
+    plan.save()
+    if approve:
+        named: dict[str, list[Worker]] = {}
+        for w in Worker.objects.select_for_update().filter(enterprise=plan.enterprise, state=WorkerState.AT_ORIGIN,
+                                                           trip__isnull=True).order_by("id"):
+            named.setdefault(w.origin_id, []).append(w)
+        for number, bus in enumerate(plan.result.get("buses", []), start=1):
+            trip = Trip.objects.create(
+                plan=plan, enterprise=plan.enterprise, number=number, date=plan.date, seats=plan.seats,
+                passengers=sum(n for _c, n in bus["pickups"]), pickups=bus["pickups"],
+                distance_km=bus["distance_km"])
+            for code, n in bus["pickups"]:
+                riders = named.get(code, [])[:n]
+                named[code] = named.get(code, [])[n:]
+                Worker.objects.filter(pk__in=[w.pk for w in riders]).update(trip=trip)
+    events.record("workforce.plan_decided", actor=actor, target=plan, status=plan.status, note=plan.note)
+    notify.notify(recipients=[plan.created_by], code=notices.PLAN_DECIDED,
+                  params={"enterprise": plan.enterprise.name, "decision": plan.get_status_display(),
+                          "buses": plan.bus_count, "date": plan.date.isoformat()}, link=f"/workforce/plans/{plan.pk}/")
+    return plan
+
+
+@transaction.atomic
+def trip_transition(*, actor: User, trip_id: int, action: str) -> Trip:
+    """A bus departs (its riders are travelling), arrives (they are on site: the roster and figures follow) or
+    is cancelled before leaving."""
+    trip = access.get_or_404(Trip.objects.select_related("enterprise"), actor, access.VIEW, pk=trip_id)
+    if not (access.allowed(actor, access.CHANGE, trip.enterprise) or access.may_approve_transport(actor,
+                                                                                                   trip.enterprise)):
+        raise PermissionDenied
+    rule = TRIP_TRANSITIONS.get(action)
+    if rule is None:
+        raise ValidationError({"action": [_("Not a valid choice.")]})
+    trip = Trip.objects.select_for_update().select_related("enterprise").get(pk=trip.pk)
+    if trip.state != rule["from"]:
+        raise Conflict(_("The bus is not in a state that allows this."))
+    now = timezone.now()
+    regions = {r.code: r for r in Region.objects.filter(code__in=[c for c, _n in trip.pickups])}
+    riders = Worker.objects.select_for_update().filter(trip=trip)
+    if action == "depart":
+        for code, n in trip.pickups:
+            _move(trip.enterprise, regions[code], WorkerState.AT_ORIGIN, WorkerState.TRAVELLING, n, _today(now))
+        riders.update(state=WorkerState.TRAVELLING, updated_at=now)
+        trip.departed_at = now
+    elif action == "arrive":
+        for code, n in trip.pickups:
+            _move(trip.enterprise, regions[code], WorkerState.TRAVELLING, WorkerState.ARRIVED, n, _today(now))
+        riders.update(state=WorkerState.ARRIVED, updated_at=now)
+        trip.arrived_at = now
+    else:
+        riders.update(trip=None)
+    old = trip.state
+    trip.state = rule["to"]
+    trip.save()
+    events.record(f"workforce.trip_{trip.state}", actor=actor, target=trip, old=old, new=trip.state)
+    return trip
+
+
+# --- ledger problems: transport the enterprise cannot arrange, lodging refused ------------------------------------
+
+
+LEDGER_CATEGORY = {"transport": "logistics", "lodging": "staffing"}
+
+
+@transaction.atomic
+def ledger_problem_raise(*, actor: User, enterprise_id: int, kind: str, title: str, description: str = "",
+                         origin_code: str = "", workers: int | None = None) -> Problem:
+    """A transport request the enterprise cannot arrange, or a town refusing lodging, becomes a ledger problem
+    (through the ledger's own service, so it follows the tiered workflow)."""
+    if kind not in LEDGER_CATEGORY:
+        raise ValidationError({"kind": [_("Not a valid choice.")]})
+    errors: dict[str, list[str]] = {}
+    origin = _origin(origin_code, errors) if origin_code else None
+    if workers is not None and workers <= 0:
+        errors["workers"] = [_("Enter a positive number.")]
+    if errors:
+        raise ValidationError(errors)
+    details = [description.strip()]
+    if origin is not None:
+        details.append(_("Origin: %(origin)s") % {"origin": origin.full_name or origin.name})
+    if workers:
+        details.append(_("Workers: %(n)d") % {"n": workers})
+    category = ProblemCategory.objects.filter(code=LEDGER_CATEGORY[kind]).first()
+    problem = ledger.problem_report(actor=actor, data=ledger.ProblemInput(
+        enterprise_id=enterprise_id, title=title, description="\n".join(d for d in details if d),
+        category_id=category.pk if category else None))
+    events.record("workforce.ledger_problem", actor=actor, target=problem.enterprise, kind=kind,
+                  problem=problem.pk)
+    return problem
+
+
+@dataclass
+class ShuttleInput:
+    lodging: str
+    departs: time
+    seats: int
+    returns: time | None = None
+
+
+@transaction.atomic
+def project_rule_set(*, actor: User, project_id: int, rule: str, shuttles: list[ShuttleInput]) -> Project:
+    """Record the lodging rule agreed for a project (e.g. 点对点、不拒收, daily shuttle to site only) and its
+    shuttles (replacing the previous list)."""
+    project = access.get_or_404(Project, actor, access.CHANGE, pk=project_id)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    errors: dict[str, list[str]] = {}
+    rule = (rule or "").strip()
+    if not rule:
+        errors["rule"] = [_("This field is required.")]
+    for i, s in enumerate(shuttles):
+        if not (s.lodging or "").strip():
+            errors.setdefault("shuttles", []).append(_("Shuttle %(n)d: the lodging is required.") % {"n": i + 1})
+        if not isinstance(s.seats, int) or s.seats <= 0:
+            errors.setdefault("shuttles", []).append(_("Shuttle %(n)d: enter the seats.") % {"n": i + 1})
+    if errors:
+        raise ValidationError(errors)
+    old = project.lodging_rule
+    project.lodging_rule, project.rule_agreed_at = rule, timezone.now()
+    project.save()
+    project.shuttles.all().delete()
+    Shuttle.objects.bulk_create([Shuttle(project=project, lodging=s.lodging.strip()[:128], departs=s.departs,
+                                         returns=s.returns, seats=s.seats) for s in shuttles])
+    events.record("workforce.rule_set", actor=actor, target=project, old=old, new=rule, shuttles=len(shuttles))
+    return project
+
+
+# --- health events ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HealthEventInput:
+    enterprise_id: int
+    person_name: str
+    description: str
+    phone: str = ""
+    id_number: str = ""
+    customer_ids: tuple[int, ...] = ()
+
+
+@transaction.atomic
+def health_event_report(*, actor: User, data: HealthEventInput, now: datetime | None = None) -> HealthEvent:
+    """An enterprise or its commissioner reports a suspected case; the health authority, the commissioner and the
+    plants it supplies are told."""
+    enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=data.enterprise_id)
+    errors: dict[str, list[str]] = {}
+    name = (data.person_name or "").strip()
+    if not name:
+        errors["person_name"] = [_("This field is required.")]
+    if not (data.description or "").strip():
+        errors["description"] = [_("This field is required.")]
+    phone = clean_phone(data.phone) if data.phone else ""
+    if phone is None:
+        errors["phone"] = [_("Enter a mobile number (11 digits) or a landline with its area code.")]
+    id_number = clean_id_number(data.id_number) if data.id_number else ""
+    if id_number is None:
+        errors["id_number"] = [_("Not a valid resident ID number (18 characters; the check digit does not match).")]
+    customers = list(Enterprise.objects.filter(pk__in=list(data.customer_ids)))
+    if len(customers) != len(set(data.customer_ids)):
+        errors["customer_ids"] = [_("Unknown enterprise.")]
+    if errors:
+        raise ValidationError(errors)
+    at = now or timezone.now()
+    health_staff = _staff_of(AuthorityKind.HEALTH, enterprise)
+    commissioner = ledger._active_commissioner(enterprise)
+    recipients = [*health_staff, *([commissioner] if commissioner else [])]
+    notified_units = sorted({u.unit.name for u in health_staff if u.unit_id})
+    event = HealthEvent.objects.create(enterprise=enterprise, person_name=name[:64], phone=phone or "",
+                                       id_number=id_number or "", description=data.description.strip(),
+                                       reported_by=actor, reported_at=at,
+                                       notified=notified_units + [c.name for c in customers])
+    event.customers.set(customers)
+    events.record("workforce.health_reported", actor=actor, target=event, enterprise=enterprise.pk,
+                  customers=[c.pk for c in customers])
+    from qifu.enterprises.models import EnterpriseContact
+
+    recipients += [c.user for c in EnterpriseContact.objects.filter(enterprise__in=customers, user__isnull=False)
+                   .select_related("user")]
+    # The notice carries no personal data: the description is what happened, not who.
+    notify.notify(recipients=recipients, code=notices.HEALTH_OPENED,
+                  params={"enterprise": enterprise.name, "description": event.description[:200]},
+                  link=f"/workforce/health/{event.pk}/")
+    return event
+
+
+def _may_handle(actor: User, event: HealthEvent) -> bool:
+    return access.allowed(actor, access.CHANGE, event.enterprise) or any(
+        event.enterprise.region_id.startswith(p) for p in access.authority_prefixes(actor, AuthorityKind.HEALTH))
+
+
+@transaction.atomic
+def health_step_add(*, actor: User, event_id: int, kind: str, at: datetime | None, result: str,
+                    note: str = "") -> HealthStep:
+    """Record one step (hospital, CT, nucleic-acid test, expert review…) with its time and result."""
+    event = access.get_or_404(HealthEvent.objects.select_related("enterprise"), actor, access.VIEW, pk=event_id)
+    if not _may_handle(actor, event):
+        raise PermissionDenied
+    event = HealthEvent.objects.select_for_update().select_related("enterprise").get(pk=event.pk)
+    errors: dict[str, list[str]] = {}
+    if event.status != HealthStatus.OPEN:
+        raise Conflict(_("The event is closed."))
+    if kind not in HealthStepKind.values:
+        errors["kind"] = [_("Not a valid choice.")]
+    if result not in StepResult.values:
+        errors["result"] = [_("Not a valid choice.")]
+    if at is None:
+        errors["at"] = [_("This field is required.")]
+    elif at < event.reported_at - timedelta(days=2) or at > timezone.now() + timedelta(hours=1):
+        errors["at"] = [_("The time must lie between the report and now.")]
+    if errors:
+        raise ValidationError(errors)
+    step = HealthStep.objects.create(event=event, kind=kind, at=at, result=result, note=(note or "").strip()[:255],
+                                     recorded_by=actor)
+    events.record("workforce.health_step", actor=actor, target=event, step=kind, result=result, at=at)
+    return step
+
+
+@transaction.atomic
+def health_event_close(*, actor: User, event_id: int, status: str, outcome: str) -> HealthEvent:
+    """Close the event as negative (the warning clears) or as a confirmed case."""
+    event = access.get_or_404(HealthEvent.objects.select_related("enterprise"), actor, access.VIEW, pk=event_id)
+    if not _may_handle(actor, event):
+        raise PermissionDenied
+    event = HealthEvent.objects.select_for_update().select_related("enterprise").get(pk=event.pk)
+    if event.status != HealthStatus.OPEN:
+        raise Conflict(_("The event is closed."))
+    errors: dict[str, list[str]] = {}
+    if status not in (HealthStatus.CLEARED, HealthStatus.CONFIRMED):
+        errors["status"] = [_("Not a valid choice.")]
+    if not (outcome or "").strip():
+        errors["outcome"] = [_("This field is required.")]
+    if status == HealthStatus.CLEARED and event.steps.filter(result=StepResult.POSITIVE).exists():
+        errors["status"] = [_("A step was positive: the event cannot be closed as negative.")]
+    if errors:
+        raise ValidationError(errors)
+    event.status, event.outcome, event.closed_at = status, outcome.strip(), timezone.now()
+    event.save()
+    events.record("workforce.health_closed", actor=actor, target=event, status=status)
+    notify.notify(recipients=_staff_of(AuthorityKind.HEALTH, event.enterprise), code=notices.HEALTH_CLOSED,
+                  params={"enterprise": event.enterprise.name, "outcome": event.outcome[:200]},
+                  link=f"/workforce/health/{event.pk}/")
+    return event
