@@ -140,12 +140,13 @@ def load_resumption(ctx: sc.Context) -> None:
                 load = rng.uniform(0.05, 0.2)  # reports say working, the meter says idle
             elif odd == "busy" and status == "not_resumed":
                 load = rng.uniform(0.5, 0.8)  # reports say closed, the meter says running
-            readings.append((eid, day, round(float(baseline) * load * rng.uniform(0.9, 1.1), 1), power_now))
+            readings.append((eid, f"028{eid:08d}", day, round(float(baseline) * load * rng.uniform(0.9, 1.1), 1),
+                             power_now))
     _insert(StatusReport._meta.db_table,
             ["enterprise_id", "date", "status", "employees_expected", "employees_on_duty", "capacity", "obstacle",
              "remarks", "region_id", "industry_id", "channel", "reported_by_id", "reported_at", "is_current"], reports)
     PowerAccount.objects.bulk_create(accounts, batch_size=sc.BATCH, ignore_conflicts=True)
-    _insert(PowerReading._meta.db_table, ["enterprise_id", "date", "kwh", "imported_at"], readings)
+    _insert(PowerReading._meta.db_table, ["enterprise_id", "meter", "date", "kwh", "imported_at"], readings)
     DailyFigure.objects.filter(date__range=(FIRST_DAY, LAST_DAY)).delete()
     _insert(DailyFigure._meta.db_table, ["date", "region_id", "industry_id", *rollup.FIELDS],
             [(day_values[i], region, industry, *acc) for (i, region, industry), acc in sums.items()])

@@ -159,8 +159,9 @@ def _read_csv(file: Any, columns: tuple[Column, ...]) -> tuple[list[Row], list[R
 
 def power_import(*, actor: User, file: Any, filename: str = "", dry_run: bool = False,
                  now: datetime | None = None) -> ImportReport:
-    """Import daily kWh per enterprise, keyed by credit code or power account number (a reading for a day
-    already imported is replaced). An account number seen with a credit code is registered to it."""
+    """Import daily kWh per meter, keyed by credit code or power account number (a reading for a meter and day
+    already imported is replaced; an enterprise's day is the sum of its meters). An account number seen with a
+    credit code is registered to it."""
     access.require_capability(actor, "power.import")
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -180,7 +181,8 @@ def power_import(*, actor: User, file: Any, filename: str = "", dry_run: bool = 
     by_id = {e.pk: e for e in known.values()}
     accounts = {a.number: a for a in PowerAccount.objects.filter(
         number__in=[str(r.get("account")) for r in rows if r.get("account")])}
-    valid: dict[tuple[int, Any], Decimal] = {}
+    valid: dict[tuple[int, str, Any], Decimal] = {}
+    seen: dict[tuple[int, str, Any], int] = {}
     new_accounts: dict[str, int] = {}
     for row in rows:
         before = len(report.errors)
@@ -201,8 +203,9 @@ def power_import(*, actor: User, file: Any, filename: str = "", dry_run: bool = 
                 enterprise = by_id[new_accounts[number]]
             elif enterprise is None and row.get("credit_code") is None:
                 report.add_error(row.number, "account", _("Unknown power account number."), number)
-            elif enterprise is not None:
-                new_accounts.setdefault(number, enterprise.pk)
+            elif enterprise is not None and new_accounts.setdefault(number, enterprise.pk) != enterprise.pk:
+                report.add_error(row.number, "account", _("This power account is given for two enterprises in "
+                                                           "this file."), number)
         day = excel_date = io.parse_date(row.get("date"))
         if excel_date is None:
             report.add_error(row.number, "date", _("Enter a date as YYYY-MM-DD."), row.get("date"))
@@ -217,16 +220,22 @@ def power_import(*, actor: User, file: Any, filename: str = "", dry_run: bool = 
             continue
         if len(report.errors) > before or enterprise is None or day is None:
             continue
-        valid[(enterprise.pk, day)] = kwh
+        key = (enterprise.pk, number, day)
+        if key in seen:
+            report.add_error(row.number, "date", _("The same meter and day are already in row %(row)d.")
+                             % {"row": seen[key]}, row.get("date"))
+            continue
+        seen[key] = row.number
+        valid[key] = kwh
     if report.errors or dry_run:
         return report
     with transaction.atomic():
         existing = set(PowerReading.objects.filter(
-            enterprise_id__in={k[0] for k in valid}, date__in={k[1] for k in valid}).values_list("enterprise_id",
-                                                                                                   "date"))
+            enterprise_id__in={k[0] for k in valid}, date__in={k[2] for k in valid}).values_list(
+            "enterprise_id", "meter", "date"))
         PowerReading.objects.bulk_create(
-            [PowerReading(enterprise_id=e, date=d, kwh=k, imported_at=now) for (e, d), k in valid.items()],
-            batch_size=1000, update_conflicts=True, unique_fields=["enterprise", "date"],
+            [PowerReading(enterprise_id=e, meter=m, date=d, kwh=k, imported_at=now) for (e, m, d), k in valid.items()],
+            batch_size=1000, update_conflicts=True, unique_fields=["enterprise", "meter", "date"],
             update_fields=["kwh", "imported_at"],
         )
         PowerAccount.objects.bulk_create([PowerAccount(number=n, enterprise_id=e) for n, e in new_accounts.items()])

@@ -109,9 +109,12 @@ class PowerAccount(models.Model):
 
 
 class PowerReading(models.Model):
-    """An enterprise's electricity consumption on one day (kWh), as imported from the grid company."""
+    """One meter's electricity consumption on one day (kWh), as imported from the grid company. An enterprise
+    with several accounts has a reading per account (``meter``, its number; empty when the file gave only the
+    credit code); its day's consumption is their sum."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="power_readings")
+    meter = models.CharField(_("power account number"), max_length=32, blank=True, default="")
     date = models.DateField(_("date"))
     kwh = models.DecimalField(_("kWh"), max_digits=12, decimal_places=1)
     imported_at = models.DateTimeField()
@@ -120,7 +123,8 @@ class PowerReading(models.Model):
 
     class Meta:
         ordering = ["-date", "enterprise_id"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "date"], name="one_reading_per_day")]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "meter", "date"],
+                                               name="one_reading_per_meter_and_day")]
         indexes = [models.Index(fields=["date"], name="power_reading_date")]
         verbose_name = _("power reading")
         verbose_name_plural = _("power readings")

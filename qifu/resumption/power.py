@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Avg, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RESUMED_STATUSES
@@ -36,10 +36,10 @@ def baselines(enterprise_ids: Any, year: int) -> dict[int, Decimal]:
     out: dict[int, Decimal] = {}
     december = PowerReading.objects.filter(
         enterprise_id__in=enterprise_ids, date__range=(date(year - 1, 12, 1), date(year - 1, 12, 31))
-    ).order_by().values("enterprise_id").annotate(avg=Avg("kwh"))
-    for row in december:
-        if row["avg"]:
-            out[row["enterprise_id"]] = Decimal(row["avg"])
+    ).order_by().values("enterprise_id").annotate(total=Sum("kwh"), days=Count("date", distinct=True))
+    for row in december:  # the average of the daily totals over all the enterprise's meters
+        if row["total"] and row["days"]:
+            out[row["enterprise_id"]] = Decimal(row["total"]) / row["days"]
     explicit = PowerAccount.objects.filter(enterprise_id__in=enterprise_ids, baseline_kwh__isnull=False).order_by() \
         .values("enterprise_id").annotate(total=Sum("baseline_kwh"))
     for row in explicit:
@@ -54,8 +54,8 @@ def resumed_by_power(kwh: Decimal, baseline: Decimal) -> bool:
 def day_rows(*, scope: Scope, day: date) -> list[dict[str, Any]]:
     """Per enterprise in scope with a reading on ``day``: kWh, baseline, power capacity, and its report."""
     enterprises = scope.enterprises().values("pk")
-    readings = dict(PowerReading.objects.filter(date=day, enterprise_id__in=enterprises)
-                    .values_list("enterprise_id", "kwh"))
+    readings = dict(PowerReading.objects.filter(date=day, enterprise_id__in=enterprises).order_by()
+                    .values("enterprise_id").annotate(total=Sum("kwh")).values_list("enterprise_id", "total"))
     if not readings:
         return []
     base = baselines(list(readings), day.year)

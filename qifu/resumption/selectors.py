@@ -40,7 +40,19 @@ FORMULAS = {
 TREND_DAYS = 90
 WORST = 5
 # What a figure drills down to: the enterprises behind it.
-DRILL_KINDS = ("enterprises", "reported", "not_reported", "resumed", "not_resumed", "partly", "full")
+# What each drill-down lists ("not_resumed_any": not resumed as the resumption rate counts it, those that did
+# not report included).
+DRILL_LABELS = {
+    "enterprises": _("All enterprises in scope"),
+    "reported": _("Enterprises that reported"),
+    "not_reported": _("Enterprises that did not report"),
+    "resumed": _("Resumed (partly, fully or at full capacity)"),
+    "not_resumed": _("Reported not resumed"),
+    "not_resumed_any": _("Not resumed, including those that did not report"),
+    "partly": _("Partly resumed"),
+    "full": _("At full capacity"),
+}
+DRILL_KINDS = tuple(DRILL_LABELS)
 
 
 def region_prefix(code: str) -> str:
@@ -224,7 +236,7 @@ def with_report(qs: QuerySet[Enterprise], day: date) -> QuerySet[Enterprise]:
 def drilldown(*, scope: Scope, day: date, kind: str = "enterprises", district: str = "",
               industry: str = "") -> QuerySet[Enterprise]:
     """The enterprises behind a figure: ``kind`` is one of DRILL_KINDS; ``district``/``industry`` the row."""
-    if kind in ("enterprises", "not_reported"):
+    if kind in ("enterprises", "not_reported", "not_resumed_any"):
         qs = scope.enterprises()
         if district:
             qs = qs.filter(region__code__startswith=district)
@@ -232,6 +244,9 @@ def drilldown(*, scope: Scope, day: date, kind: str = "enterprises", district: s
             qs = qs.filter(industry_id=industry)
         if kind == "not_reported":
             qs = qs.exclude(pk__in=rollup.counted_reports().filter(date=day).values("enterprise_id"))
+        elif kind == "not_resumed_any":
+            qs = qs.exclude(pk__in=rollup.counted_reports().filter(date=day, status__in=RESUMED_STATUSES)
+                            .values("enterprise_id"))
     else:
         reports = scope.reports().filter(date=day)
         if district:

@@ -82,6 +82,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "resumption/drilldown.html", {
         "page": page, "count": page.paginator.count, "day": p["day"], "kind": p["kind"] or "enterprises",
+        "kind_label": selectors.DRILL_LABELS.get(p["kind"] or "enterprises", ""),
         "district": p["district"], "industry": p["industry"], "query": query.urlencode(),
     })
 

@@ -53,3 +53,28 @@ def test_power_import_is_all_or_nothing(rw: Any) -> None:
     assert {(e.row, e.column) for e in report.errors} == {(3, "account"), (4, "date"), (4, "kwh")}
     assert not PowerReading.objects.exists()
     assert io.POWER_COLUMNS
+
+
+def test_an_enterprise_with_two_meters_is_counted_by_their_sum(rw: Any) -> None:
+    first = imports.power_import(actor=rw.admin, file=csv_file([
+        f"{rw.ent_lqy.credit_code},A1,{DAY.isoformat()},300",
+        f"{rw.ent_lqy.credit_code},A2,{DAY.isoformat()},500",
+    ]), filename="grid.csv")
+    assert first.ok, first.errors
+    PowerAccount.objects.filter(number="A1").update(baseline_kwh=Decimal(1000))
+    PowerAccount.objects.filter(number="A2").update(baseline_kwh=Decimal(1000))
+    row = next(r for r in power.day_rows(scope=selectors.scope_for(user=rw.leader), day=DAY)
+               if r["enterprise_id"] == rw.ent_lqy.pk)
+    assert (row["kwh"], row["baseline"], row["power_capacity"]) == (Decimal(800), Decimal(2000), 0.4)
+    # A second file with one meter's corrected figure replaces that meter only.
+    again = imports.power_import(actor=rw.admin, file=csv_file([f",A2,{DAY.isoformat()},700"]), filename="grid.csv")
+    assert again.ok and again.updated == 1
+    assert sum(PowerReading.objects.filter(enterprise=rw.ent_lqy, date=DAY).values_list("kwh", flat=True)) == 1000
+    # The same meter and day twice, or one new account for two enterprises, reject the file.
+    bad = imports.power_import(actor=rw.admin, file=csv_file([
+        f"{rw.ent_lqy.credit_code},A1,{DAY.isoformat()},1",
+        f"{rw.ent_lqy.credit_code},A1,{DAY.isoformat()},2",
+        f"{rw.ent_lqy.credit_code},N1,{DAY.isoformat()},1",
+        f"{rw.ent_jj.credit_code},N1,{DAY.isoformat()},1",
+    ]), filename="grid.csv")
+    assert {(e.row, e.column) for e in bad.errors} == {(3, "date"), (5, "account")}
