@@ -193,3 +193,24 @@ def test_resumption_rises_and_the_faw_chain_follows_the_seed(demo):  # type: ign
                                                                                      *rollup.FIELDS))
     index = power.day_index(scope=scope, day=date(2020, 3, 2))
     assert index["measured"] > 3000 and 0 < index["disagreements"] < index["measured"] * 0.1
+
+
+def test_gulei_equipment_ledger_as_the_seed_counts_it(demo):  # type: ignore[no-untyped-def]
+    from qifu.projects import selectors
+    from qifu.projects.models import EquipmentItem, KeyProject, LogisticsRequest, VehiclePass
+
+    project = KeyProject.objects.get(code="gulei")
+    assert project.investment >= 34_500_000_000 and project.work_team.code == "gulei-team"
+    team_member = User.objects.get(username="gulei_js1")
+    data = selectors.risk_view(user=team_member, project=project)
+    origin = {r["key"]: r["total"] for r in data["by_origin"]}
+    assert (origin["domestic"], origin["imported"], data["total"]) == (963, 778, 1741)
+    assert (data["risk_totals"]["delay"], data["risk_totals"]["major"]) == (721, 4)
+    assert data["late_count"] > 0 and data["countries"] and all(c["note"] for c in data["countries"][:5])
+    arrivals = EquipmentItem.objects.filter(project=project, actual_arrival__isnull=False)
+    assert {d.month for d in arrivals.values_list("actual_arrival", flat=True)} == {2, 3, 4}
+    tower = LogisticsRequest.objects.get(project=project, kind="oversize")
+    assert "11号码头" in tower.problem.title and tower.items.get().name == "洗涤塔"
+    assert tower.problem.enterprise_id == project.owner_id
+    assert VehiclePass.objects.filter(project=project).count() >= 300
+    assert EquipmentItem.objects.count() == 1741  # the second load added nothing

@@ -329,6 +329,75 @@ RULES: dict[str, Rule] = {
 }
 
 
+# --- key projects (issue 7) ----------------------------------------------------------------------
+
+
+def _project_rule(user: Any, action: str) -> Q:
+    """Key projects: the work team stationed there, the command center of the project's region and
+    administrators keep the project's ledgers (CHANGE); leadership, the owner's viewers and the transport
+    department deciding its passes read them."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    units = unit_ids(user) | ({user.unit_id} if user.unit_id else set())
+    q = _any_prefix("region_id", region_prefixes(user, Role.COMMAND_CENTER))
+    if units:
+        q |= Q(work_team_id__in=units)
+    if action != VIEW:
+        return q
+    if has_role(user, Role.LEADERSHIP):
+        return EVERYTHING
+    if units:
+        q |= Q(transport_unit_id__in=units)
+    owners = _through_enterprise("owner_id")(user, VIEW)
+    return q | owners if owners != NOTHING else q
+
+
+def _through_project(user: Any, action: str) -> Q:
+    cond = _project_rule(user, action)
+    if cond in (EVERYTHING, NOTHING):
+        return cond
+    from qifu.projects.models import KeyProject
+
+    return Q(project_id__in=KeyProject.objects.filter(cond).values("pk"))
+
+
+def _vehicle_pass_rule(user: Any, action: str) -> Q:
+    """Passes: the applying enterprise's own people (its contact sees only its own enterprise's passes), the
+    deciding transport department, the project's work team and command center; the transport department
+    (and administrators) change them."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    units = unit_ids(user)
+    q = Q(authority_id__in=units) if units else NOTHING
+    if action != VIEW:
+        return q
+    if has_role(user, Role.LEADERSHIP):
+        return EVERYTHING
+    from qifu.enterprises.models import Enterprise
+
+    own = _enterprise_scope(user, VIEW)
+    if own == EVERYTHING:
+        return EVERYTHING
+    if own != NOTHING:
+        q |= Q(enterprise_id__in=Enterprise.objects.filter(own).values("pk"))
+    projects = _project_rule(user, CHANGE)
+    if projects != NOTHING:
+        from qifu.projects.models import KeyProject
+
+        q |= Q(project_id__in=KeyProject.objects.filter(projects).values("pk"))
+    return q
+
+
+RULES.update({
+    "projects.keyproject": _project_rule,
+    "projects.milestone": _through_project,
+    "projects.equipmentitem": _through_project,
+    "projects.countrynote": _through_project,
+    "projects.logisticsrequest": _through_project,
+    "projects.vehiclepass": _vehicle_pass_rule,
+})
+
+
 def figure_scope(user: Any) -> tuple[str, tuple[str, ...]]:
     """Whose figures a user sees on the resumption dashboard: ("all", ()) for leadership and
     administrators; ("regions", prefixes) for command center and economic bureau staff (their districts);
@@ -428,6 +497,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "resumption.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
     "resumption.dashboard": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
     "power.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
+    # vehicle passes: enterprises apply through their contact, commissioner or command center (checked per
+    # enterprise by the service); the list of passes is for everyone with a role
+    "pass.apply": (Role.ADMINISTRATOR, Role.ENTERPRISE_CONTACT, Role.COMMISSIONER, Role.COMMAND_CENTER),
 }
 
 
