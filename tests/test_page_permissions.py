@@ -221,6 +221,9 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "country-note": (key_project, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
     "logistics-create": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
     "equipment-detail": (equipment, "get", only(SEES_PROJECT, otherwise=404)),
+    "equipment-edit": (equipment, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "equipment-create": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "milestone-save": (key_project, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
     # the first who may checks it off; the next get "already on site" and the same redirect
     "equipment-arrived": (equipment, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
     "equipment-risk": (equipment, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),

@@ -51,3 +51,15 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)  # noqa: S608
+
+
+ANALYZE_AFTER_ROWS = 5000
+
+
+def analyze_if_large(model: type[models.Model], rows: int) -> None:
+    """After a large insert, refresh PostgreSQL's planner statistics of the table (autovacuum would, a little
+    later): a freshly filled table otherwise gets plans made for an empty one. Allowed inside a transaction."""
+    connection = connections[model.objects.db]
+    if connection.vendor == "postgresql" and rows >= ANALYZE_AFTER_ROWS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

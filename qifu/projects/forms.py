@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EquipmentStatus, LogisticsKind, Origin, PassPurpose, Risk, VehicleType
+from .choices import EquipmentStatus, LogisticsKind, Origin, PassPurpose, Risk, TransportMode, VehicleType
 
 
 class EquipmentFilterForm(forms.Form):
@@ -71,3 +71,48 @@ class PassForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse")), ("revoke", _("Revoke"))])
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EquipmentForm(forms.Form):
+    """An item as the team types it; values go to the service as typed (it parses and validates them)."""
+
+    number = forms.CharField(label=_("Item number"), max_length=32)
+    name = forms.CharField(label=_("Equipment name"), max_length=128)
+    specification = forms.CharField(label=_("Specification / model"), max_length=128, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    supplier = forms.CharField(label=_("Supplier"), max_length=128)
+    origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices)
+    region = forms.CharField(label=_("Region code"), max_length=6, required=False)
+    country = forms.CharField(label=_("Country"), max_length=40, required=False)
+    contract_value = forms.DecimalField(label=_("Contract value (yuan)"), max_digits=16, decimal_places=2,
+                                        required=False)
+    contract_delivery = forms.DateField(label=_("Contract delivery date"), required=False,
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    planned_arrival = forms.DateField(label=_("Planned arrival"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    actual_arrival = forms.DateField(label=_("Actual arrival"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=[("", "—"), *TransportMode.choices],
+                                       required=False)
+    route = forms.CharField(label=_("Route"), max_length=200, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EquipmentStatus.choices)
+    foreign_technicians = forms.BooleanField(label=_("Foreign technicians needed"), required=False)
+    outside_technicians = forms.BooleanField(label=_("Out-of-town technicians needed"), required=False)
+    difficulty = forms.CharField(label=_("Difficulty"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    measures = forms.CharField(label=_("Measures"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    milestone = forms.ChoiceField(label=_("Gated milestone"), required=False)
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=128, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, milestones: list[tuple[int, str]], editing: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["milestone"].choices = [("", "—"), *((str(pk), name) for pk, name in milestones)]
+        if editing:  # a new supplier is a replacement, recorded as such (its own form)
+            del self.fields["supplier"]
+
+
+class MilestoneForm(forms.Form):
+    name = forms.CharField(label=_("Milestone"), max_length=64)
+    planned_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
+    actual_date = forms.DateField(label=_("Actual date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))

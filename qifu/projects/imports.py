@@ -131,5 +131,6 @@ def _write(actor: Any, project: KeyProject, parsed: list[tuple[int, dict[str, An
 
     bulk.insert(Event, ["code", "actor_id", "actor_label", "target_type", "target_id", "data", "created_at"],
                 event_rows())
+    bulk.analyze_if_large(EquipmentItem, report.created)
     events.record("equipment.imported", actor=actor, target=project, rows=report.rows, created=report.created,
                   updated=report.updated, unchanged=report.unchanged)

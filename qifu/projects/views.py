@@ -31,7 +31,9 @@ from .forms import (
     CountryNoteForm,
     DecideForm,
     EquipmentFilterForm,
+    EquipmentForm,
     LogisticsForm,
+    MilestoneForm,
     PassForm,
     ReplaceForm,
     RiskForm,
@@ -60,7 +62,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", {
         "project": project, "milestones": Milestone.objects.filter(project=project), "team": team,
         "requests": selectors.logistics_list(user=request.user, project_id=project.pk)[:20],
-        "may_change": selectors.may_change(request.user, project),
+        "may_change": selectors.may_change(request.user, project), "milestone_form": MilestoneForm(),
     })
 
 
@@ -355,3 +357,77 @@ def pass_check(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _item_values(form: EquipmentForm) -> dict[str, Any]:
+    d = form.cleaned_data
+    values = {k: v for k, v in d.items() if k != "version"}
+    values["milestone"] = d.get("milestone") or ""
+    values["responsible_unit"] = d.get("responsible_unit") or ""
+    return values
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equipment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, action=access.CHANGE)
+    milestones = list(Milestone.objects.filter(project=project).values_list("pk", "name"))
+    form = EquipmentForm(request.POST or None, milestones=milestones, editing=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.equipment_save(actor=request.user, project_id=project.pk, values=_item_values(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(item)s added.") % {"item": item.number})
+            return redirect("equipment-detail", pk=item.pk)
+    return render(request, "projects/equipment_form.html", {"form": form, "project": project, "item": None},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _changeable_item(request, pk)
+    milestones = list(Milestone.objects.filter(project_id=item.project_id).values_list("pk", "name"))
+    initial = {f: getattr(item, f) for f in ("number", "name", "specification", "quantity", "origin", "country",
+                                             "contract_value", "contract_delivery", "planned_arrival",
+                                             "actual_arrival", "transport_mode", "route", "status",
+                                             "foreign_technicians", "outside_technicians", "difficulty",
+                                             "measures", "version")}
+    initial |= {"region": item.region_id or "", "milestone": str(item.milestone_id or ""),
+                "responsible_unit": item.responsible_unit.name if item.responsible_unit_id else ""}
+    form = EquipmentForm(request.POST or None, initial=initial, milestones=milestones, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.equipment_save(actor=request.user, project_id=item.project_id, item_id=item.pk,
+                                    version=form.cleaned_data.get("version"), values=_item_values(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("equipment-detail", pk=item.pk)
+    return render(request, "projects/equipment_form.html", {"form": form, "project": item.project, "item": item},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def milestone_save(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, action=access.CHANGE)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        existing = Milestone.objects.filter(project=project, name=d["name"]).values_list("pk", flat=True).first()
+        try:
+            services.milestone_save(actor=request.user, project_id=project.pk, name=d["name"],
+                                    planned_date=d["planned_date"], actual_date=d["actual_date"],
+                                    milestone_id=existing)
+            messages.success(request, _("Milestone saved."))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, _("Fill in the milestone's name and planned date."))
+    return redirect("project-detail", pk=project.pk)

@@ -127,3 +127,30 @@ def test_suggestions_follow_the_calendar(world: Any, proj: Any) -> None:
     i.refresh_from_db()
     assert i.suggested_risk == "delay" and i.risk == "normal"  # the team's judgement is untouched
     assert services.suggestions_refresh(today=date(2020, 6, 2)) == 0
+
+
+def test_pages_add_and_edit_an_item(world: Any, proj: Any, client: Any) -> None:
+    client.force_login(world.team_member)
+    base = {"number": "C-1", "name": "洗涤塔", "quantity": 1, "supplier": "一重", "origin": "domestic",
+            "region": "230200", "status": "in_transit", "planned_arrival": "2020-07-10",
+            "milestone": str(proj.m1.pk)}
+    response = client.post(f"/projects/{proj.project.pk}/equipment/new/", base)
+    assert response.status_code == 302, response.content.decode()[-800:]
+    from qifu.projects.models import EquipmentItem
+
+    i = EquipmentItem.objects.get(number="C-1")
+    assert (i.suggested_risk, i.region_id) == ("delay", "230200")
+    bad = client.post(f"/equipment/{i.pk}/edit/", base | {"origin": "imported", "country": "Atlantis", "version": 1})
+    assert bad.status_code == 400 and "ISO 3166" in bad.content.decode()
+    ok = client.post(f"/equipment/{i.pk}/edit/", base | {"route": "大连港—古雷港", "version": 1})
+    assert ok.status_code == 302
+    stale = client.post(f"/equipment/{i.pk}/edit/", base | {"route": "x", "version": 1})
+    assert stale.status_code == 400  # changed meanwhile: nothing written
+    i.refresh_from_db()
+    assert (i.route, i.version) == ("大连港—古雷港", 2)
+    assert client.post(f"/projects/{proj.project.pk}/milestones/", {"name": "中交", "planned_date": "2020-08-31"}
+                       ).status_code == 302
+    i.refresh_from_db()
+    assert i.suggested_risk == "delay"  # now overdue against today; no longer late against the milestone
+    proj.m1.refresh_from_db()
+    assert proj.m1.planned_date.isoformat() == "2020-08-31"
