@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -16,7 +17,7 @@ class Stage(models.TextChoices):
 
 class Origin(models.TextChoices):
     DOMESTIC = "domestic", _("Domestic")
-    IMPORTED = "imported", _("Imported")
+    IMPORTED = "imported", pgettext_lazy("equipment origin", "Imported")
 
 
 class EquipmentStatus(models.TextChoices):
@@ -43,7 +44,7 @@ class TransportMode(models.TextChoices):
 
 
 class Risk(models.TextChoices):
-    NORMAL = "normal", _("Normal")
+    NORMAL = "normal", pgettext_lazy("risk", "Normal")
     DELAY = "delay", _("Delay risk")
     MAJOR = "major", _("Major risk")
 

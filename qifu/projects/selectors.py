@@ -71,6 +71,10 @@ class LateItem:
     milestone_date: date
     slack_days: int
 
+    @property
+    def risk_label(self) -> str:
+        return str(Risk(self.risk).label)
+
 
 def risk_view(*, user: Any, project: KeyProject) -> dict[str, Any]:
     """The figures of the risk view: counts by origin, status and risk; items arriving after the milestone
