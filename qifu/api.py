@@ -183,6 +183,8 @@ from qifu.enterprises.api import router as enterprises_router  # noqa: E402
 from qifu.ledger.api import router as ledger_router  # noqa: E402
 from qifu.notifications.api import router as notifications_router  # noqa: E402
 from qifu.organisations.api import router as organisations_router  # noqa: E402
+from qifu.projects.api import pass_router  # noqa: E402
+from qifu.projects.api import router as projects_router  # noqa: E402
 from qifu.resumption.api import router as resumption_router  # noqa: E402
 from qifu.supplychain.api import router as supplychain_router  # noqa: E402
 from qifu.workforce.api import router as workforce_router  # noqa: E402
@@ -194,3 +196,5 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/resumption", resumption_router)
 api.add_router("/supplychain", supplychain_router)
 api.add_router("/workforce", workforce_router)
+api.add_router("/projects", projects_router)
+api.add_router("/passes", pass_router)

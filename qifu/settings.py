@@ -10,6 +10,8 @@ ALLOWED_HOSTS  comma separated, production only (default: localhost)
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import sys
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "qifu.resumption",
     "qifu.supplychain",
     "qifu.workforce",
+    "qifu.projects",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +255,13 @@ QIFU_REPORT_DEADLINE_HOUR = int(os.environ.get("QIFU_REPORT_DEADLINE_HOUR", "10"
 # Non-administrators may file or correct reports this many days back (figures already briefed stay put).
 QIFU_REPORT_BACKDATE_DAYS = int(os.environ.get("QIFU_REPORT_BACKDATE_DAYS", "31"))
 QIFU_POWER_RESUMED_SHARE = float(os.environ.get("QIFU_POWER_RESUMED_SHARE", "0.3"))
+# The HMAC key of vehicle passes' QR codes. Unset: derived from SECRET_KEY (a separate key per purpose), so
+# rotating SECRET_KEY invalidates printed passes; set it to keep passes valid across a SECRET_KEY rotation.
+QIFU_PASS_KEY = os.environ.get("QIFU_PASS_KEY", "").encode() or hmac.new(
+    SECRET_KEY.encode(), b"qifu.projects.vehicle-pass", hashlib.sha256).digest()
+# A TrueType font with Chinese glyphs for the pass PDF (embedded); unset: the standard Adobe CJK font STSong-Light,
+# which PDF readers supply themselves.
+QIFU_PDF_FONT = os.environ.get("QIFU_PDF_FONT", "")
 
 if TESTING:
     # Hashing with a million PBKDF2 rounds per test user would dominate the test run.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("qifu.resumption.urls")),
     path("", include("qifu.supplychain.urls")),
     path("", include("qifu.workforce.urls")),
+    path("", include("qifu.projects.urls")),
 ]
 
 if settings.DEBUG:

@@ -155,6 +155,8 @@ def test_deterministic_plan(demo):  # type: ignore[no-untyped-def]
 
 
 @override_settings(PRODUCTION=True, DEMO_PASSWORD="")
+
+
 def test_production_without_explicit_password_refuses():
     with pytest.raises(CommandError, match="QIFU_DEMO_PASSWORD"):
         call_command("load_demo", stdout=StringIO())
@@ -215,6 +217,8 @@ def test_the_faw_supply_network_follows_the_seed_and_days_to_stop_moves(demo):  
     assert days[0] < days[1] < days[2]
     overview = selectors.region_overview(user=User.objects.get(username="leader"), day=date(2020, 2, 24))
     assert len(overview["plants"]) == 3 and overview["blockers"][0]["plants"] >= 2
+
+
 def test_workforce_as_the_seed_tells_it(demo):  # type: ignore[no-untyped-def]
     from datetime import date
 
@@ -240,3 +244,24 @@ def test_workforce_as_the_seed_tells_it(demo):  # type: ignore[no-untyped-def]
     assert event.status == "cleared" and event.customers.filter(pk=faw.pk).exists()
     assert {"nat_1", "nat_2", "ct", "expert_review"} <= set(event.steps.values_list("kind", flat=True))
     assert ReturnTally.objects.filter(enterprise__isnull=True).exists()
+
+
+def test_gulei_equipment_ledger_as_the_seed_counts_it(demo):  # type: ignore[no-untyped-def]
+    from qifu.projects import selectors
+    from qifu.projects.models import EquipmentItem, KeyProject, LogisticsRequest, VehiclePass
+
+    project = KeyProject.objects.get(code="gulei")
+    assert project.investment >= 34_500_000_000 and project.work_team.code == "gulei-team"
+    team_member = User.objects.get(username="gulei_js1")
+    data = selectors.risk_view(user=team_member, project=project)
+    origin = {r["key"]: r["total"] for r in data["by_origin"]}
+    assert (origin["domestic"], origin["imported"], data["total"]) == (963, 778, 1741)
+    assert (data["risk_totals"]["delay"], data["risk_totals"]["major"]) == (721, 4)
+    assert data["late_count"] > 0 and data["countries"] and all(c["note"] for c in data["countries"][:5])
+    arrivals = EquipmentItem.objects.filter(project=project, actual_arrival__isnull=False)
+    assert {d.month for d in arrivals.values_list("actual_arrival", flat=True)} == {2, 3, 4}
+    tower = LogisticsRequest.objects.get(project=project, kind="oversize")
+    assert "11号码头" in tower.problem.title and tower.items.get().name == "洗涤塔"
+    assert tower.problem.enterprise_id == project.owner_id
+    assert VehiclePass.objects.filter(project=project).count() >= 300
+    assert EquipmentItem.objects.count() == 1741  # the second load added nothing

@@ -152,6 +152,48 @@ MERGERS = ("admin", "leader", "tf_member")
 # who decides extensions at all (the tiers above someone); the list shows each only their own
 EXTENSION_DECIDERS = ("admin", "leader", "cc_staff", "tf_member")
 
+def key_project(w: Any) -> dict[str, Any]:
+    """A key project owned by ``ent_project`` with ``work_team`` stationed and ``department`` deciding passes."""
+    from qifu.projects.tests.conftest import make_project
+
+    return {"pk": make_project(w).project.pk}
+
+
+def equipment(w: Any) -> dict[str, Any]:
+    from qifu.projects.models import KeyProject
+    from qifu.projects.tests.conftest import item
+
+    return {"pk": item(KeyProject.objects.get(pk=key_project(w)["pk"]), "T-1101").pk}
+
+
+def vehicle_pass(w: Any, *, approve: bool = False) -> dict[str, Any]:
+    """A pass the contact of ``ent_lqy`` applied for to the project's transport department."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qifu.projects import services
+
+    today = timezone.localdate()
+    vp = services.pass_apply(actor=w.contact_user, data=services.PassInput(
+        project_id=key_project(w)["pk"], enterprise_id=w.ent_lqy.pk, plate="川A12345", vehicle_type="bus",
+        driver_name="d", route="r", purpose="commuting", valid_from=today, valid_until=today + timedelta(days=3)))
+    if approve:
+        services.pass_decide(actor=w.dept_staff, pass_id=vp.pk, approve=True)
+    return {"pk": vp.pk}
+
+
+SEES_PROJECT = ("admin", "leader", "cc_staff", "dept_staff", "bureau_staff", "team_member")
+CHANGES_PROJECT = ("admin", "cc_staff", "team_member")
+SEES_PASS = ("admin", "leader", "cc_staff", "dept_staff", "bureau_staff", "commissioner", "team_member",
+             "contact_user")
+APPLIES = ("admin", "cc_staff", "commissioner", "team_member", "contact_user")
+
+
+def _posting(ok: tuple[str, ...], visible: tuple[str, ...]) -> dict[str, int]:
+    return {r: 302 if r in ok else 403 if r in visible else 404 for r in ALL_ROLES}
+
+
 # name: (kwargs builder, method, expected status per role)
 PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, int]]] = {
     "home": (None, "get", SIGNED_IN),
@@ -231,6 +273,28 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "workforce-trip-act": (trip_depart, "post", {
         r: 302 if r in (*CHANGES_ENT, "dept_staff") else 403 if r in SEES_ENT else 404 for r in ALL_ROLES}),
     "workforce-health": (health_event, "get", only(SEES_ENT, otherwise=404)),
+    "project-list": (None, "get", SIGNED_IN),
+    "project-detail": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
+    "equipment-list": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
+    "equipment-export": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
+    "equipment-import": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "equipment-template": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "project-risk": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
+    "country-note": (key_project, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
+    "logistics-create": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "equipment-detail": (equipment, "get", only(SEES_PROJECT, otherwise=404)),
+    "equipment-edit": (equipment, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "equipment-create": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    "milestone-save": (key_project, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
+    # the first who may checks it off; the next get "already on site" and the same redirect
+    "equipment-arrived": (equipment, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
+    "equipment-risk": (equipment, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
+    "equipment-replace": (equipment, "post", _posting(CHANGES_PROJECT, SEES_PROJECT)),
+    "pass-list": (None, "get", SIGNED_IN),
+    "pass-apply": (None, "get", only(APPLIES)),
+    "pass-detail": (vehicle_pass, "get", only(SEES_PASS, otherwise=404)),
+    "pass-decide": (vehicle_pass, "post", _posting(("admin", "dept_staff"), SEES_PASS)),
+    "pass-pdf": (lambda w: vehicle_pass(w, approve=True), "get", only(SEES_PASS, otherwise=404)),
     "notification-list": (None, "get", SIGNED_IN),
     "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),
@@ -241,7 +305,7 @@ PUBLIC = {"healthz": 200, "login": 200, "set_language": 302, "logout": 302}
 
 # URL names checked elsewhere: the token revoke page (needs a token, below), the API (tests/test_api_coverage.py)
 # and the admin site (test_admin_is_for_administrators_only).
-ELSEWHERE = {"token-revoke"}
+ELSEWHERE = {"token-revoke", "pass-check"}  # pass-check: public, tested in qifu/projects/tests/test_passes.py
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:

@@ -373,8 +373,9 @@ def _tally_rule(user: Any, action: str) -> Q:
     return q
 
 
-def _project_rule(user: Any, action: str) -> Q:
-    """Projects of the enterprises one sees (changing one: changing one of its enterprises)."""
+def _workforce_project_rule(user: Any, action: str) -> Q:
+    """Workforce projects (rosters, lodging rules) of the enterprises one sees (changing one: changing one of
+    its enterprises)."""
     if has_role(user, Role.ADMINISTRATOR) or (action == VIEW and has_role(user, Role.LEADERSHIP)):
         return EVERYTHING
     from qifu.enterprises.models import Enterprise
@@ -444,8 +445,8 @@ RULES: dict[str, Rule] = {
     # workforce return: rosters follow the enterprise; plans and trips also the transport department of its
     # region, health events and personal lists also the health authority; district tallies the figure scope
     "workforce.authority": _reference_rule,
-    "workforce.project": lambda user, action: _project_rule(user, action),
-    "workforce.shuttle": lambda user, action: _through_project(user, action),
+    "workforce.project": lambda user, action: _workforce_project_rule(user, action),
+    "workforce.shuttle": lambda user, action: _through_workforce_project(user, action),
     "workforce.origingroup": _through_enterprise_or_authority("enterprise_id", ("health", "transport"), "enterprise__region_id"),
     "workforce.worker": _through_enterprise_or_authority("enterprise_id", ("health",), "enterprise__region_id"),
     "workforce.returntally": lambda user, action: _tally_rule(user, action),
@@ -469,6 +470,73 @@ def _supply_link_rule(user: Any, action: str) -> Q:
         visible = Enterprise.objects.filter(cond).values("pk")
         return Q(buyer_id__in=visible) | Q(supplier_id__in=visible)
     return _through_enterprise("buyer_id")(user, action)
+# --- key projects (issue 7) ----------------------------------------------------------------------
+
+
+def _project_rule(user: Any, action: str) -> Q:
+    """Key projects: the work team stationed there, the command center of the project's region and
+    administrators keep the project's ledgers (CHANGE); leadership, the owner's viewers and the transport
+    department deciding its passes read them."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    units = unit_ids(user) | ({user.unit_id} if user.unit_id else set())
+    q = _any_prefix("region_id", region_prefixes(user, Role.COMMAND_CENTER))
+    if units:
+        q |= Q(work_team_id__in=units)
+    if action != VIEW:
+        return q
+    if has_role(user, Role.LEADERSHIP):
+        return EVERYTHING
+    if units:
+        q |= Q(transport_unit_id__in=units)
+    owners = _through_enterprise("owner_id")(user, VIEW)
+    return q | owners if owners != NOTHING else q
+
+
+def _through_project(user: Any, action: str) -> Q:
+    cond = _project_rule(user, action)
+    if cond in (EVERYTHING, NOTHING):
+        return cond
+    from qifu.projects.models import KeyProject
+
+    return Q(project_id__in=KeyProject.objects.filter(cond).values("pk"))
+
+
+def _vehicle_pass_rule(user: Any, action: str) -> Q:
+    """Passes: the applying enterprise's own people (its contact sees only its own enterprise's passes), the
+    deciding transport department, the project's work team and command center; the transport department
+    (and administrators) change them."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    units = unit_ids(user)
+    q = Q(authority_id__in=units) if units else NOTHING
+    if action != VIEW:
+        return q
+    if has_role(user, Role.LEADERSHIP):
+        return EVERYTHING
+    from qifu.enterprises.models import Enterprise
+
+    own = _enterprise_scope(user, VIEW)
+    if own == EVERYTHING:
+        return EVERYTHING
+    if own != NOTHING:
+        q |= Q(enterprise_id__in=Enterprise.objects.filter(own).values("pk"))
+    projects = _project_rule(user, CHANGE)
+    if projects != NOTHING:
+        from qifu.projects.models import KeyProject
+
+        q |= Q(project_id__in=KeyProject.objects.filter(projects).values("pk"))
+    return q
+
+
+RULES.update({
+    "projects.keyproject": _project_rule,
+    "projects.milestone": _through_project,
+    "projects.equipmentitem": _through_project,
+    "projects.countrynote": _through_project,
+    "projects.logisticsrequest": _through_project,
+    "projects.vehiclepass": _vehicle_pass_rule,
+})
 
 
 def figure_scope(user: Any) -> tuple[str, tuple[str, ...]]:
@@ -502,10 +570,10 @@ def _daily_figure_rule(user: Any, action: str) -> Q:
     return _any_prefix("region__code", prefixes) if kind == "regions" else NOTHING
 
 
-def _through_project(user: Any, action: str) -> Q:
+def _through_workforce_project(user: Any, action: str) -> Q:
     from qifu.workforce.models import Project
 
-    cond = _project_rule(user, action)
+    cond = _workforce_project_rule(user, action)
     if cond in (EVERYTHING, NOTHING):
         return cond
     return Q(project__in=Project.objects.filter(cond).values("pk"))
@@ -582,6 +650,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "supplychain.view": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
     "supplychain.import": (Role.ADMINISTRATOR, Role.COMMAND_CENTER, Role.COMMISSIONER),
     "workforce.figures": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
+    # vehicle passes: enterprises apply through their contact, commissioner or command center (checked per
+    # enterprise by the service); the list of passes is for everyone with a role
+    "pass.apply": (Role.ADMINISTRATOR, Role.ENTERPRISE_CONTACT, Role.COMMISSIONER, Role.COMMAND_CENTER),
 }
 
 

@@ -228,7 +228,47 @@ def _open_source(file: Any) -> IO[bytes]:
         return io.BytesIO(file.read())
 
 
-def _load(file: Any) -> Any:
+class _CalamineSheet:
+    """One sheet read by calamine, shaped like the openpyxl read-only worksheet ``_read_workbook`` uses."""
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+
+    def reset_dimensions(self) -> None:
+        return None
+
+    def iter_rows(self, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
+        from python_calamine import CalamineError
+
+        try:
+            for row in self._sheet.iter_rows():
+                yield tuple(_calamine_value(v) for v in row)
+        except CalamineError as exc:  # a damaged sheet: reported like openpyxl's parse errors
+            raise ValueError(str(exc)) from exc
+
+
+def _calamine_value(value: Any) -> Any:
+    """Calamine gives "" for empty cells and floats for every number; openpyxl gives None and ints."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+class _CalamineWorkbook:
+    def __init__(self, stream: IO[bytes]) -> None:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(stream)
+        # Sheets are parsed one by one as the header search reaches them.
+        self.worksheets = (_CalamineSheet(book.get_sheet_by_index(i)) for i in range(len(book.sheet_names)))
+
+    def close(self) -> None:
+        return None
+
+
+def _load(file: Any, engine: str = "openpyxl") -> Any:
     stream = _open_source(file)
     head = stream.read(8)
     stream.seek(0)
@@ -240,6 +280,13 @@ def _load(file: Any) -> Any:
         )
     if not head.startswith(_ZIP_MAGIC):
         raise ExcelError(_("The file is not an Excel workbook (.xlsx)."))
+    if engine == "calamine":
+        from python_calamine import CalamineError
+
+        try:
+            return _CalamineWorkbook(stream)
+        except (CalamineError, OSError, ValueError, TypeError):
+            raise ExcelError(_("The file is not an Excel workbook (.xlsx).")) from None
     try:
         return load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
@@ -280,6 +327,7 @@ def read_rows(
     *,
     max_rows: int = DEFAULT_MAX_ROWS,
     allow_unknown: bool = False,
+    engine: str = "openpyxl",
 ) -> tuple[list[Row], list[RowError]]:
     """Read the data rows of the first sheet that has a header row naming ``columns``.
 
@@ -287,10 +335,13 @@ def read_rows(
     non-importable columns left out) and the file-level errors: empty or non-Excel file, no header row,
     missing required or unknown or repeated columns, no data rows, more than ``max_rows`` rows.
     When there are errors the rows should not be used.
+
+    ``engine="calamine"`` reads with python-calamine (Rust): about ten times faster than openpyxl's read-only
+    mode, for the imports that take sheets of tens of thousands of rows (the equipment ledger).
     """
     errors: list[RowError] = []
     try:
-        workbook = _load(file)
+        workbook = _load(file, engine)
     except ExcelError as exc:
         return [], [RowError(None, "", str(exc))]
     try:

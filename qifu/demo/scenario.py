@@ -196,6 +196,16 @@ FUJIAN_UNITS: tuple[UnitSpec, ...] = (
         domain="古雷炼化一体化项目：人员返岗、设备进场、物料运输",
         sort_order=620,
     ),
+    UnitSpec(
+        code="zz-jtj",
+        name="漳州市交通运输局",
+        short_name="漳州市交通运输局",
+        kind=UnitKind.DEPARTMENT,
+        region=ZHANGZHOU,
+        domain="道路运输、车辆通行证、大件运输",
+        sections=("综合运输科", "道路运输管理科"),
+        sort_order=630,
+    ),
 )
 
 
@@ -583,6 +593,8 @@ DEMO_LOGINS: tuple[UserSpec, ...] = (
     UserSpec("gulei_jf", "吴建辉", ((Role.COMMISSIONER, "gulei-team"),), unit="gulei-team", title="经发局科长"),
     UserSpec("gulei_cc", "黄少华", ((Role.COMMAND_CENTER, "gulei-cc"),), unit="gulei-cc", section="经济发展局",
              title="管委会值班员"),
+    UserSpec("zz_transport", "许志雄", ((Role.DEPARTMENT, "zz-jtj"),), unit="zz-jtj", section="道路运输管理科",
+             title="通行证审批"),
 )
 GULEI_WORK_TEAM = ("gulei_team", "gulei_js1", "gulei_js2", "gulei_sw", "gulei_jf")
 # Besides FAW Toyota, 陈晶晶 serves these Longquanyi suppliers.
@@ -879,11 +891,17 @@ def load_workforce(ctx: Context) -> None:
     load(ctx)
 
 
+def load_projects(ctx: Context) -> None:
+    """The Gulei key project: its equipment ledger, logistics requests and vehicle passes (qifu/demo/projects.py)."""
+    from .projects import load_projects as load
+
+    load(ctx)
+
+
 # The parts, in order. Later issues append theirs (each takes the Context, must be idempotent).
 PARTS: list[Callable[[Context], None]] = [
     load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger, load_resumption,
-    load_supplychain,
-    load_workforce,
+    load_supplychain, load_projects, load_workforce,
 ]
 
 
@@ -947,3 +965,4 @@ def load(*, stdout: TextIO | None = None) -> DemoSummary:
     return DemoSummary(
         created=dict(ctx.created), totals=summary_totals, logins=logins(ctx), seconds=time.monotonic() - started
     )
+

@@ -1,0 +1,100 @@
+"""The equipment sheet: the sites' layout in and out, all or nothing with a row report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qifu.core import excel
+from qifu.core.models import Event
+from qifu.projects import imports, io
+from qifu.projects.models import EquipmentItem
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["设备位号", "设备名称", "规格型号", "数量", "供应商", "国产/进口", "产地代码", "国别", "合同金额",
+           "合同交货期", "计划到货日期", "实际到货日期", "运输方式", "状态", "需外籍技术人员", "风险等级", "难点", "措施",
+           "制约节点"]
+
+
+def sheet(*rows: list[Any], headers: list[str] = HEADERS) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["古雷炼化一体化项目设备台账"])  # a title row above the header, as sites keep it
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    import io as _io
+
+    out = _io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+GOOD = [
+    ["T-1101", "洗涤塔", "Φ5600", 1, "中国一重", "国产", "230200", "", "12,800,000.00", "2020-03-10", "2020-03-16",
+     "2020-03-18", "海运", "已安装", "否", "正常", "塔体超大", "滚装上岸", "中交"],
+    ["K-2001", "压缩机", "MCL", 2, "Nuovo Pignone", "进口", "", "意大利", 5600000, "2020-05-01", "2020-07-20", None,
+     "海运", "生产中", "是", "延期风险", "工厂停工", "驻厂跟踪", "中交"],
+]
+
+
+def test_import_creates_then_reimport_is_unchanged(world: Any, proj: Any) -> None:
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*GOOD))
+    assert report.ok, report.to_dict()
+    assert (report.created, report.updated) == (2, 0)
+    k = EquipmentItem.objects.get(number="K-2001")
+    assert (k.origin, k.country, k.status, k.risk, k.quantity, k.foreign_technicians) == (
+        "imported", "IT", "in_production", "delay", 2, True)
+    assert k.suggested_risk == "delay"  # 20 days after 中交
+    assert str(EquipmentItem.objects.get(number="T-1101").contract_value) == "12800000.00"
+    assert Event.objects.filter(code="equipment.created").count() == 2
+    again = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*GOOD))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_a_bad_file_is_rejected_whole_with_a_row_report(world: Any, proj: Any) -> None:
+    bad = [
+        GOOD[0],
+        ["K-2001", "压缩机", "", 1, "X", "进口", "", "Atlantis", "", "2020-13-01", "", "", "飞", "在路上", "也许", "", "",
+         "", "不存在"],
+        ["T-1101", "", "", 0, "", "国产", "999999", "DE", "-5", "", "", "", "", "已到货", "", "", "", "", ""],
+    ]
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*bad))
+    assert not report.ok
+    errors = {(e.row, e.column) for e in report.errors}
+    assert {(4, "country"), (4, "contract_delivery"), (4, "transport_mode"), (4, "status"),
+            (4, "foreign_technicians"), (4, "milestone")} <= errors
+    assert {(5, "number"), (5, "name"), (5, "supplier"), (5, "quantity"), (5, "region"), (5, "country"),
+            (5, "contract_value"), (5, "actual_arrival")} <= errors
+    assert EquipmentItem.objects.count() == 0
+    assert report.as_workbook()[:2] == b"PK"
+
+
+def test_missing_required_column_and_rights(world: Any, proj: Any) -> None:
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk,
+                                      file=sheet(["A", "B"], headers=["设备位号", "设备名称"]))
+    assert not report.ok and {e.column for e in report.errors} >= {"supplier", "origin", "status"}
+    from qifu.core.access import NotFound
+
+    with pytest.raises(NotFound):  # a command center of another district cannot even see the project
+        imports.equipment_import(actor=world.cc_other, project_id=proj.project.pk, file=sheet(*GOOD))
+
+
+def test_export_reimports_unchanged(world: Any, proj: Any, client: Any) -> None:
+    imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*GOOD))
+    client.force_login(world.team_member)
+    response = client.get(f"/projects/{proj.project.pk}/equipment/export.xlsx")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = excel.read_workbook_values(content)
+    assert len(rows) == 3 and rows[0][0] == str(io.EQUIPMENT_COLUMNS[0].label)
+    again = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=content)
+    assert again.ok and again.unchanged == 2, again.to_dict()
+
+
+def test_no_header_names_two_columns() -> None:
+    assert excel.header_conflicts(io.EQUIPMENT_COLUMNS) == []
