@@ -1,0 +1,457 @@
+"""The matching engine: an incremental index of listings and a scorer that ranks the other side's listings.
+
+Interface (what the app and the CLI use; a better scorer replaces this module behind the same calls)::
+
+    index = MatchIndex(config)                 # empty
+    index.add(listing, vector=None)            # or update: same id replaces; O(terms) — a few hundred µs
+    index.remove(listing_id)
+    index.suggest(listing, k=10)               # → [Suggestion], best first, only those worth suggesting
+
+Retrieval. Each side (supplies, demands) has a BM25 inverted index over character 1–2-grams (postings are
+append-only arrays; a removed listing is masked and its document frequencies taken back, and the arrays are
+compacted when a fifth is dead), so the index is correct after every add, edit and removal. A query scores the
+postings of its terms with numpy; at scale, terms in more than ``max_df_share`` of the listings (such as 供应,
+公司) are skipped for candidate generation, and the best ``candidates`` are re-scored in full. ``exact=True``
+scores every listing in full (the reference for the benchmark's recall).
+
+Score of a pair (demand d, supply s), each part in [0, 1]:
+
+    text      lexical BM25(d→s) / BM25(d→d), fused with the centred e5 cosine when both vectors are known:
+              (1 − w) · lexical + w · semantic
+    category  agreement of the category texts (same last segment 1, else bigram Dice)
+    distance  1 / (1 + km / distance_scale_km) between region centroids (0.5 when a region is unknown)
+    quantity  the share of the demand the supply covers (0.5 when units are not comparable)
+    date      1 when the supply lasts as long as the demand, falling to 0 over ``date_grace_days``
+
+    score = text^text_power · (base + w_cat · category + w_geo · distance + w_qty · quantity + w_date · date)
+
+Never suggested: the same enterprise, a listing lapsed before ``as_of``, a supply that lapses more than
+``date_grace_days`` before the demand does, a text part under ``min_text`` or a score under ``min_score``.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from . import places, text
+from .listing import DEMAND, SUPPLY, Listing
+
+
+@dataclass(frozen=True)
+class Config:
+    """Weights and thresholds (tuned on the labelled set; see the package docstring for the measurements)."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    semantic_weight: float = 0.5
+    semantic_floor: float = 0.05  # centred e5 cosines below this count as unrelated
+    text_power: float = 1.0
+    base: float = 0.45
+    w_category: float = 0.25
+    w_distance: float = 0.15
+    w_quantity: float = 0.1
+    w_date: float = 0.05
+    distance_scale_km: float = 300.0
+    date_grace_days: int = 30
+    min_text: float = 0.17
+    min_score: float = 0.12
+    strong_score: float = 0.45  # suggestions at or above this are "strong": both sides are told
+    candidates: int = 200
+    max_df_share: float = 0.05  # at scale, skip terms in more than this share of listings for retrieval
+    exact_below: int = 20_000  # below this many listings, always score every posting (no term is skipped)
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested listing and why: each part of the score and the phrases both texts share."""
+
+    id: Any
+    score: float
+    text: float
+    lexical: float
+    semantic: float | None
+    category: float
+    distance_km: float | None
+    coverage: float | None
+    date: float
+    shared: tuple[str, ...] = ()
+
+    @property
+    def strong(self) -> bool:
+        return self.score >= Config().strong_score
+
+    def reasons(self) -> list[tuple[str, dict[str, Any]]]:
+        """Reasons as (code, parameters), for the app to translate; most telling first."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        if self.shared:
+            out.append(("shared_terms", {"terms": "、".join(self.shared)}))
+        if self.semantic is not None and self.semantic >= 0.3:
+            out.append(("similar_meaning", {"percent": round(self.semantic * 100)}))
+        if self.category >= 0.999:
+            out.append(("same_category", {}))
+        elif self.category > 0.2:
+            out.append(("related_category", {"percent": round(self.category * 100)}))
+        if self.distance_km is not None:
+            out.append(("distance", {"km": round(self.distance_km)}))
+        if self.coverage is not None:
+            out.append(("coverage", {"percent": round(self.coverage * 100)}))
+        if self.date < 1.0:
+            out.append(("ends_earlier", {}))
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "score": round(self.score, 4), "text": round(self.text, 4),
+                "lexical": round(self.lexical, 4),
+                "semantic": None if self.semantic is None else round(self.semantic, 4),
+                "category": round(self.category, 4),
+                "distance_km": None if self.distance_km is None else round(self.distance_km, 1),
+                "coverage": None if self.coverage is None else round(self.coverage, 4),
+                "date": round(self.date, 4), "shared": list(self.shared),
+                "reasons": [{"code": c, **p} for c, p in self.reasons()]}
+
+
+class _Postings:
+    """BM25 postings of one side: term → (document numbers, term frequencies), append-only arrays."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.ids: list[array] = []
+        self.tfs: list[array] = []
+        self.df: list[int] = []
+        self.total_len = 0.0
+        self.alive_docs = 0
+
+    def term(self, gram: str, create: bool) -> int | None:
+        t = self.vocab.get(gram)
+        if t is None and create:
+            t = self.vocab[gram] = len(self.ids)
+            self.ids.append(array("i"))
+            self.tfs.append(array("f"))
+            self.df.append(0)
+        return t
+
+    def add(self, doc: int, grams: Counter[str]) -> None:
+        for gram, tf in grams.items():
+            t = self.term(gram, True)
+            assert t is not None
+            self.ids[t].append(doc)
+            self.tfs[t].append(tf)
+            self.df[t] += 1
+        self.total_len += sum(grams.values())
+        self.alive_docs += 1
+
+    def forget(self, grams: Counter[str]) -> None:
+        """Take back a removed document's frequencies (its postings stay, masked, until compaction)."""
+        for gram in grams:
+            t = self.vocab.get(gram)
+            if t is not None:
+                self.df[t] -= 1
+        self.total_len -= sum(grams.values())
+        self.alive_docs -= 1
+
+    def idf(self, t: int) -> float:
+        n, df = max(self.alive_docs, 1), self.df[t]
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def memory_bytes(self) -> int:
+        return sum(a.itemsize * len(a) for a in self.ids) + sum(a.itemsize * len(a) for a in self.tfs) \
+            + 8 * len(self.df) + 100 * len(self.vocab)
+
+
+class _Side:
+    """Everything the engine keeps about the listings of one kind, in columns indexed by document number."""
+
+    def __init__(self, dim: int) -> None:
+        self.postings = _Postings()
+        self.capacity = 0
+        self.count = 0
+        self.dim = dim
+        self.doc_of: dict[Any, int] = {}
+        self.listings: list[Listing | None] = []
+        self._grow(1024)
+
+    def _grow(self, size: int) -> None:
+        def grown(a: np.ndarray | None, fill: float, shape: tuple[int, ...] = (), dtype: Any = np.float32) -> np.ndarray:
+            new = np.full((size, *shape), fill, dtype=dtype)
+            if a is not None:
+                new[: len(a)] = a
+            return new
+
+        old = self.capacity > 0
+        self.alive = grown(self.alive if old else None, False, dtype=bool)
+        self.doc_len = grown(self.doc_len if old else None, 0.0)
+        self.lon = grown(self.lon if old else None, np.nan)
+        self.lat = grown(self.lat if old else None, np.nan)
+        self.qty = grown(self.qty if old else None, np.nan, dtype=np.float64)
+        self.dimension = grown(self.dimension if old else None, -1, dtype=np.int32)
+        self.until = grown(self.until if old else None, -1, dtype=np.int32)
+        self.has_vec = grown(self.has_vec if old else None, False, dtype=bool)
+        self.vectors = grown(self.vectors if old else None, 0.0, (self.dim,), np.float16)
+        self.capacity = size
+
+
+_DIMENSIONS: dict[str, int] = {}
+
+
+def _dimension_id(name: str) -> int:
+    return _DIMENSIONS.setdefault(name, len(_DIMENSIONS))
+
+
+@dataclass
+class MatchIndex:
+    """Supplies and demands, each side indexed for the other's queries (see the module docstring)."""
+
+    config: Config = field(default_factory=Config)
+    dim: int = 384
+    mean_vector: np.ndarray | None = None  # e5 vectors are centred on this before the cosine
+
+    def __post_init__(self) -> None:
+        self.sides = {SUPPLY: _Side(self.dim), DEMAND: _Side(self.dim)}
+        self._scores: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return sum(s.postings.alive_docs for s in self.sides.values())
+
+    def __contains__(self, listing_id: Any) -> bool:
+        return any(listing_id in s.doc_of for s in self.sides.values())
+
+    # --- changes -------------------------------------------------------------------------------
+    def add(self, listing: Listing, vector: np.ndarray | None = None) -> None:
+        """Add a listing, or replace the listing with the same id (an edit)."""
+        self.remove(listing.id)
+        side = self.sides[listing.kind]
+        if side.count == side.capacity:
+            side._grow(side.capacity * 2)
+        doc = side.count
+        side.count += 1
+        grams = text.grams(listing.text)
+        side.postings.add(doc, grams)
+        side.doc_of[listing.id] = doc
+        side.listings.append(listing)
+        side.alive[doc] = True
+        side.doc_len[doc] = sum(grams.values())
+        point = places.centroid(listing.region) if listing.region else None
+        if point is not None:
+            side.lon[doc], side.lat[doc] = point
+        base = listing.base_quantity
+        if base is not None:
+            side.dimension[doc], side.qty[doc] = _dimension_id(base[0]), base[1]
+        if listing.valid_until is not None:
+            side.until[doc] = listing.valid_until.toordinal()
+        if vector is not None:
+            side.vectors[doc] = self._centre(vector)
+            side.has_vec[doc] = True
+
+    def remove(self, listing_id: Any) -> bool:
+        """Forget a listing (closed, expired, withdrawn); True if it was indexed."""
+        for side in self.sides.values():
+            doc = side.doc_of.pop(listing_id, None)
+            if doc is None:
+                continue
+            listing = side.listings[doc]
+            assert listing is not None
+            side.postings.forget(text.grams(listing.text))
+            side.alive[doc] = False
+            side.has_vec[doc] = False
+            side.listings[doc] = None
+            if side.count > 1000 and side.postings.alive_docs < 0.8 * side.count:
+                self._compact(side)
+            return True
+        return False
+
+    def _compact(self, side: _Side) -> None:
+        live = [(side.listings[d], side.vectors[d] if side.has_vec[d] else None) for d in range(side.count)
+                if side.alive[d]]
+        kind = next(k for k, s in self.sides.items() if s is side)
+        self.sides[kind] = _Side(self.dim)
+        for listing, vec in live:
+            assert listing is not None
+            self._add_centred(listing, vec)
+
+    def _add_centred(self, listing: Listing, centred: np.ndarray | None) -> None:
+        self.add(listing)
+        if centred is not None:
+            side = self.sides[listing.kind]
+            doc = side.doc_of[listing.id]
+            side.vectors[doc] = centred
+            side.has_vec[doc] = True
+
+    def _centre(self, vector: np.ndarray) -> np.ndarray:
+        v = np.asarray(vector, dtype=np.float64).ravel()
+        if self.mean_vector is not None:
+            v = v - self.mean_vector
+        norm = np.linalg.norm(v)
+        return (v / norm if norm else v).astype(np.float16)
+
+    # --- queries -------------------------------------------------------------------------------
+    def _bm25(self, side: _Side, grams: Counter[str], skip_common: bool) -> tuple[np.ndarray, float]:
+        """Scores of every document of ``side`` for the query grams, and the query's self-score."""
+        p, cfg = side.postings, self.config
+        n = side.count
+        scores = self._scores.get(id(side))
+        if scores is None or len(scores) < n:
+            scores = self._scores[id(side)] = np.zeros(side.capacity, dtype=np.float32)
+        scores[:n] = 0.0
+        avg = p.total_len / max(p.alive_docs, 1)
+        q_len = sum(grams.values())
+        self_score = 0.0
+        limit = cfg.max_df_share * p.alive_docs if skip_common and p.alive_docs >= cfg.exact_below else None
+        for gram, qtf in grams.items():
+            t = p.vocab.get(gram)
+            idf_q = math.log(1 + (p.alive_docs + 0.5) / 0.5) if t is None else p.idf(t)
+            self_score += idf_q * qtf * (cfg.k1 + 1) / (qtf + cfg.k1 * (1 - cfg.b + cfg.b * q_len / max(avg, 1)))
+            if t is None or p.df[t] <= 0 or (limit is not None and p.df[t] > limit):
+                continue
+            ids = np.frombuffer(p.ids[t], dtype=np.int32)
+            tf = np.frombuffer(p.tfs[t], dtype=np.float32)
+            norm = cfg.k1 * (1 - cfg.b + cfg.b * side.doc_len[ids] / avg)
+            scores[ids] += (p.idf(t) * min(qtf, 3)) * tf * (cfg.k1 + 1) / (tf + norm)
+        return scores[:n], self_score * 1.0
+
+    def suggest(self, listing: Listing, k: int = 10, *, vector: np.ndarray | None = None, exact: bool = False,
+                as_of: date | None = None) -> list[Suggestion]:
+        """The other side's listings worth suggesting for ``listing``, best first (at most ``k``)."""
+        other = self.sides[SUPPLY if listing.kind == DEMAND else DEMAND]
+        if other.count == 0:
+            return []
+        cfg = self.config
+        grams = text.grams(listing.text)
+        lex_all, self_score = self._bm25(other, grams, skip_common=not exact)
+        alive_lex = np.where(other.alive[: other.count], lex_all, 0.0)
+        if exact:
+            cand = np.flatnonzero(other.alive[: other.count])
+        else:
+            c = min(cfg.candidates, other.count)
+            cand = np.argpartition(-alive_lex, c - 1)[:c] if c < other.count else np.arange(other.count)
+            cand = cand[alive_lex[cand] > 0]
+        lexical = np.minimum(alive_lex[cand] / max(self_score, 1e-9), 1.0) if len(cand) else np.zeros(0)
+        return self._rank(listing, other, cand, lexical, vector, k, as_of or cfg.as_of)
+
+    def _rank(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
+              k: int, as_of: date | None) -> list[Suggestion]:
+        cfg = self.config
+        if len(cand) == 0:
+            return []
+        semantic = np.full(len(cand), np.nan)
+        if vector is not None:
+            qv = self._centre(vector).astype(np.float32)
+            has = side.has_vec[cand]
+            if has.any():
+                semantic[has] = side.vectors[cand[has]].astype(np.float32) @ qv
+        sem_part = np.clip((semantic - cfg.semantic_floor) / (1 - cfg.semantic_floor), 0, 1)
+        text_part = np.where(np.isnan(semantic), lexical,
+                             (1 - cfg.semantic_weight) * lexical + cfg.semantic_weight * np.nan_to_num(sem_part))
+        # distance
+        point = places.centroid(q.region) if q.region else None
+        if point is None:
+            km = np.full(len(cand), np.nan)
+        else:
+            lon1, lat1 = np.radians(point[0]), np.radians(point[1])
+            lon2, lat2 = np.radians(side.lon[cand].astype(np.float64)), np.radians(side.lat[cand].astype(np.float64))
+            h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+            km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        geo = np.where(np.isnan(km), 0.5, 1 / (1 + np.nan_to_num(km) / cfg.distance_scale_km))
+        # quantity coverage (supply over demand)
+        base = q.base_quantity
+        coverage = np.full(len(cand), np.nan)
+        if base is not None and base[1] > 0:
+            dim = _DIMENSIONS.get(base[0], -2)
+            same = side.dimension[cand] == dim
+            if q.kind == DEMAND:
+                coverage[same] = np.clip(side.qty[cand][same] / base[1], 0, 1)
+            else:
+                coverage[same] = np.clip(base[1] / np.maximum(side.qty[cand][same], 1e-9), 0, 1)
+        qty = np.where(np.isnan(coverage), 0.5, coverage)
+        # dates: how long the supply lapses before the demand does
+        until = side.until[cand].astype(np.int64)
+        q_until = q.valid_until.toordinal() if q.valid_until else -1
+        ok = np.ones(len(cand), dtype=bool)
+        if q_until >= 0:
+            known = until >= 0
+            gap = (q_until - until) if q.kind == DEMAND else (until - q_until)
+            gap = np.where(known, gap, 0)
+            ok &= gap <= cfg.date_grace_days
+            date_part = np.clip(1 - np.maximum(gap, 0) / cfg.date_grace_days, 0, 1)
+        else:
+            date_part = np.ones(len(cand))
+        if as_of is not None:
+            ok &= (until < 0) | (until >= as_of.toordinal())
+        # category
+        cats: dict[str, float] = {}
+        category = np.zeros(len(cand))
+        for i, d in enumerate(cand):
+            other = side.listings[d]
+            if other is None:
+                ok[i] = False
+                continue
+            if q.enterprise and other.enterprise == q.enterprise:
+                ok[i] = False
+            cat = cats.get(other.category)
+            if cat is None:
+                cat = cats[other.category] = _category_agreement(q.category, other.category)
+            category[i] = cat
+        score = text_part ** cfg.text_power * (cfg.base + cfg.w_category * category + cfg.w_distance * geo
+                                               + cfg.w_quantity * qty + cfg.w_date * date_part)
+        ok &= (text_part >= cfg.min_text) & (score >= cfg.min_score)
+        order = [i for i in np.argsort(-score, kind="stable") if ok[i]][:k]
+        out = []
+        for i in order:
+            other = side.listings[cand[i]]
+            assert other is not None
+            out.append(Suggestion(
+                id=other.id, score=float(score[i]), text=float(text_part[i]), lexical=float(lexical[i]),
+                semantic=None if np.isnan(semantic[i]) else float(semantic[i]), category=float(category[i]),
+                distance_km=None if np.isnan(km[i]) else float(km[i]),
+                coverage=None if np.isnan(coverage[i]) else float(coverage[i]), date=float(date_part[i]),
+                shared=tuple(text.shared_phrases(q.title + " " + q.spec + " " + q.description,
+                                                 other.text)),
+            ))
+        return out
+
+    def memory_bytes(self) -> int:
+        total = 0
+        for side in self.sides.values():
+            total += side.postings.memory_bytes()
+            total += sum(a.nbytes for a in (side.alive, side.doc_len, side.lon, side.lat, side.qty, side.dimension,
+                                            side.until, side.has_vec))
+            total += side.vectors.nbytes if side.has_vec.any() else 0
+        return total
+
+
+def _category_agreement(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.5
+    last_a, last_b = a.split("/")[-1].strip(), b.split("/")[-1].strip()
+    if a == b or (last_a and last_a == last_b):
+        return 1.0
+    return text.dice(a, b)
+
+
+def build(listings: Iterable[Listing], *, config: Config | None = None, vectors: dict[Any, np.ndarray] | None = None,
+          mean_vector: np.ndarray | None = None) -> MatchIndex:
+    index = MatchIndex(config or Config(), mean_vector=mean_vector)
+    for listing in listings:
+        index.add(listing, (vectors or {}).get(listing.id))
+    return index
+
+
+def rank_all(listings: Sequence[Listing], *, k: int = 10, config: Config | None = None,
+             vectors: dict[Any, np.ndarray] | None = None, mean_vector: np.ndarray | None = None,
+             exact: bool = False) -> dict[Any, list[Suggestion]]:
+    """Every demand's suggested supplies (the CLI's ``rank``)."""
+    index = build(listings, config=config, vectors=vectors, mean_vector=mean_vector)
+    return {d.id: index.suggest(d, k, vector=(vectors or {}).get(d.id), exact=exact)
+            for d in listings if d.kind == DEMAND}
+
+
+Scorer = Callable[[Sequence[Listing]], dict[Any, list[Any]]]
+__all__ = ["Config", "MatchIndex", "Suggestion", "build", "rank_all", "replace"]
