@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qifu.notifications",
     "qifu.ledger",
     "qifu.resumption",
+    "qifu.cooperation",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("qifu.notifications.urls")),
     path("", include("qifu.ledger.urls")),
     path("", include("qifu.resumption.urls")),
+    path("", include("qifu.cooperation.urls")),
 ]
 
 if settings.DEBUG:

@@ -61,9 +61,9 @@ class Config:
     w_date: float = 0.05
     distance_scale_km: float = 300.0
     date_grace_days: int = 30
-    min_text: float = 0.17
-    min_score: float = 0.12
-    strong_score: float = 0.45  # suggestions at or above this are "strong": both sides are told
+    min_text: float = 0.1
+    min_score: float = 0.05
+    strong_score: float = 0.2  # suggestions at or above this are "strong": both sides are told
     candidates: int = 200
     max_df_share: float = 0.05  # at scale, skip terms in more than this share of listings for retrieval
     exact_below: int = 20_000  # below this many listings, always score every posting (no term is skipped)
@@ -122,7 +122,13 @@ class Suggestion:
 class _Postings:
     """BM25 postings of one side: term → (document numbers, term frequencies), append-only arrays."""
 
-    def __init__(self) -> None:
+    def __init__(self, background: Counter[str] | None = None, background_docs: int = 0,
+                 background_len: float = 0.0) -> None:
+        # document frequencies of a background corpus (the labelled set), so that a young index with a handful
+        # of listings still weighs 口罩 below KN95; negligible once there are thousands of listings
+        self.background = background or Counter()
+        self.background_docs = background_docs
+        self.background_len = background_len
         self.vocab: dict[str, int] = {}
         self.ids: list[array] = []
         self.tfs: list[array] = []
@@ -158,9 +164,13 @@ class _Postings:
         self.total_len -= sum(grams.values())
         self.alive_docs -= 1
 
-    def idf(self, t: int) -> float:
-        n, df = max(self.alive_docs, 1), self.df[t]
+    def idf_of(self, gram: str, t: int | None) -> float:
+        n = self.alive_docs + self.background_docs
+        df = (self.df[t] if t is not None else 0) + self.background.get(gram, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def average_length(self) -> float:
+        return (self.total_len + self.background_len) / max(self.alive_docs + self.background_docs, 1)
 
     def memory_bytes(self) -> int:
         return sum(a.itemsize * len(a) for a in self.ids) + sum(a.itemsize * len(a) for a in self.tfs) \
@@ -170,8 +180,8 @@ class _Postings:
 class _Side:
     """Everything the engine keeps about the listings of one kind, in columns indexed by document number."""
 
-    def __init__(self, dim: int) -> None:
-        self.postings = _Postings()
+    def __init__(self, dim: int, background: tuple[Counter[str], int, float] | None = None) -> None:
+        self.postings = _Postings(*(background or (None, 0, 0.0)))
         self.capacity = 0
         self.count = 0
         self.dim = dim
@@ -213,9 +223,11 @@ class MatchIndex:
     config: Config = field(default_factory=Config)
     dim: int = 384
     mean_vector: np.ndarray | None = None  # e5 vectors are centred on this before the cosine
+    background: bool = True  # document frequencies start from the labelled set's (see _Postings)
 
     def __post_init__(self) -> None:
-        self.sides = {SUPPLY: _Side(self.dim), DEMAND: _Side(self.dim)}
+        self._background = _background() if self.background else None
+        self.sides = {SUPPLY: _Side(self.dim, self._background), DEMAND: _Side(self.dim, self._background)}
         self._scores: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
@@ -239,7 +251,7 @@ class MatchIndex:
         side.listings.append(listing)
         side.alive[doc] = True
         side.doc_len[doc] = sum(grams.values())
-        point = places.centroid(listing.region) if listing.region else None
+        point = places.centroid(places.resolve(listing.region) or "") if listing.region else None
         if point is not None:
             side.lon[doc], side.lat[doc] = point
         base = listing.base_quantity
@@ -272,7 +284,7 @@ class MatchIndex:
         live = [(side.listings[d], side.vectors[d] if side.has_vec[d] else None) for d in range(side.count)
                 if side.alive[d]]
         kind = next(k for k, s in self.sides.items() if s is side)
-        self.sides[kind] = _Side(self.dim)
+        self.sides[kind] = _Side(self.dim, self._background)
         for listing, vec in live:
             assert listing is not None
             self._add_centred(listing, vec)
@@ -301,20 +313,20 @@ class MatchIndex:
         if scores is None or len(scores) < n:
             scores = self._scores[id(side)] = np.zeros(side.capacity, dtype=np.float32)
         scores[:n] = 0.0
-        avg = p.total_len / max(p.alive_docs, 1)
+        avg = max(p.average_length(), 1.0)
         q_len = sum(grams.values())
         self_score = 0.0
         limit = cfg.max_df_share * p.alive_docs if skip_common and p.alive_docs >= cfg.exact_below else None
         for gram, qtf in grams.items():
             t = p.vocab.get(gram)
-            idf_q = math.log(1 + (p.alive_docs + 0.5) / 0.5) if t is None else p.idf(t)
-            self_score += idf_q * qtf * (cfg.k1 + 1) / (qtf + cfg.k1 * (1 - cfg.b + cfg.b * q_len / max(avg, 1)))
+            idf = p.idf_of(gram, t)
+            self_score += idf * min(qtf, 3) * (cfg.k1 + 1) / (min(qtf, 3) + cfg.k1 * (1 - cfg.b + cfg.b * q_len / avg))
             if t is None or p.df[t] <= 0 or (limit is not None and p.df[t] > limit):
                 continue
             ids = np.frombuffer(p.ids[t], dtype=np.int32)
             tf = np.frombuffer(p.tfs[t], dtype=np.float32)
             norm = cfg.k1 * (1 - cfg.b + cfg.b * side.doc_len[ids] / avg)
-            scores[ids] += (p.idf(t) * min(qtf, 3)) * tf * (cfg.k1 + 1) / (tf + norm)
+            scores[ids] += (idf * min(qtf, 3)) * tf * (cfg.k1 + 1) / (tf + norm)
         return scores[:n], self_score * 1.0
 
     def suggest(self, listing: Listing, k: int = 10, *, vector: np.ndarray | None = None, exact: bool = False,
@@ -333,8 +345,36 @@ class MatchIndex:
             c = min(cfg.candidates, other.count)
             cand = np.argpartition(-alive_lex, c - 1)[:c] if c < other.count else np.arange(other.count)
             cand = cand[alive_lex[cand] > 0]
-        lexical = np.minimum(alive_lex[cand] / max(self_score, 1e-9), 1.0) if len(cand) else np.zeros(0)
+        lexical = self._cosines(other, grams, cand)
         return self._rank(listing, other, cand, lexical, vector, k, as_of or cfg.as_of)
+
+    def _cosines(self, side: _Side, grams: Counter[str], cand: np.ndarray) -> np.ndarray:
+        """TF-IDF cosine (sublinear tf, the index's idf) of the query and each candidate: the text part,
+        bounded in [0, 1] whatever the lengths (BM25 only picks the candidates)."""
+        p = side.postings
+        idf: dict[str, float] = {}
+
+        def weights(g: Counter[str]) -> dict[str, float]:
+            out = {}
+            for gram, tf in g.items():
+                w = idf.get(gram)
+                if w is None:
+                    w = idf[gram] = p.idf_of(gram, p.vocab.get(gram))
+                out[gram] = (1 + math.log(tf)) * w
+            return out
+
+        qw = weights(grams)
+        qn = math.sqrt(sum(v * v for v in qw.values())) or 1.0
+        result = np.zeros(len(cand))
+        for i, d in enumerate(cand):
+            listing = side.listings[d]
+            if listing is None:
+                continue
+            dw = weights(text.grams(listing.text))
+            dot = sum(v * dw[g] for g, v in qw.items() if g in dw)
+            dn = math.sqrt(sum(v * v for v in dw.values())) or 1.0
+            result[i] = dot / (qn * dn)
+        return result
 
     def _rank(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
               k: int, as_of: date | None) -> list[Suggestion]:
@@ -351,7 +391,7 @@ class MatchIndex:
         text_part = np.where(np.isnan(semantic), lexical,
                              (1 - cfg.semantic_weight) * lexical + cfg.semantic_weight * np.nan_to_num(sem_part))
         # distance
-        point = places.centroid(q.region) if q.region else None
+        point = places.centroid(places.resolve(q.region) or "") if q.region else None
         if point is None:
             km = np.full(len(cand), np.nan)
         else:
@@ -425,6 +465,26 @@ class MatchIndex:
                                             side.until, side.has_vec))
             total += side.vectors.nbytes if side.has_vec.any() else 0
         return total
+
+
+_BACKGROUND: tuple[Counter[str], int, float] | None = None
+
+
+def _background() -> tuple[Counter[str], int, float]:
+    """Document frequencies, count and total length of the shipped labelled set's texts (labels unused)."""
+    global _BACKGROUND
+    if _BACKGROUND is None:
+        from .listing import LABELLED_SET, read_rows
+
+        df: Counter[str] = Counter()
+        total = 0.0
+        rows = read_rows(LABELLED_SET) if LABELLED_SET.exists() else []
+        for row in rows:
+            grams = text.grams(Listing.from_mapping(row).text)
+            df.update(grams.keys())
+            total += sum(grams.values())
+        _BACKGROUND = (df, len(rows), total)
+    return _BACKGROUND
 
 
 def _category_agreement(a: str, b: str) -> float:
