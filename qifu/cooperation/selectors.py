@@ -124,6 +124,10 @@ def figures(*, user: User, weeks: int = 13, today: date | None = None) -> dict[s
     match_weeks = matches.annotate(week=TruncWeek("created_at")).values("week").annotate(
         n=Count("id"), contacts=Count("id", filter=Q(status__in=CONTACT_STATES)),
         deals=Count("id", filter=Q(status=MatchStatus.DEAL))).order_by("week")
+    counts = {"n": Count("id"), "contacts": Count("id", filter=Q(status__in=CONTACT_STATES)),
+              "deals": Count("id", filter=Q(status=MatchStatus.DEAL))}
+    match_categories = list(matches.values("category").annotate(**counts).order_by("-n")[:40])
+    match_regions = list(matches.values("region_id", "region__full_name").annotate(**counts).order_by("-n")[:30])
     good = Match.objects.filter(demand=OuterRef("pk"), score__gte=UNMET_SCORE)
     unmet = list(listings.filter(kind="demand", status__in=OPEN).annotate(has=Exists(good)).filter(has=False)
                  .values("category").annotate(n=Count("id")).order_by("-n")[:30])
@@ -142,4 +146,4 @@ def figures(*, user: User, weeks: int = 13, today: date | None = None) -> dict[s
             "match_weeks": [{"week": r["week"].date().isoformat() if hasattr(r["week"], "date") else str(r["week"]),
                              "matches": r["n"], "contacts": r["contacts"], "deals": r["deals"]}
                             for r in match_weeks],
-            "unmet": unmet}
+            "match_categories": match_categories, "match_regions": match_regions, "unmet": unmet}

@@ -13,5 +13,5 @@ urlpatterns = [
     path("cooperation/<int:pk>/edit/", views.listing_edit, name="cooperation-edit"),
     path("cooperation/<int:pk>/photos/", views.photo_upload, name="cooperation-photo-upload"),
     path("cooperation/<int:pk>/<str:action>/", views.listing_act, name="cooperation-act"),
-    path("enterprises/<int:enterprise_pk>/listings/new/", views.listing_create, name="cooperation-create"),
+    path("enterprises/<int:pk>/listings/new/", views.listing_create, name="cooperation-create"),
 ]

@@ -75,8 +75,8 @@ def _input(d: dict[str, Any], enterprise_id: int) -> services.ListingInput:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def listing_create(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
-    enterprise = access.get_or_404(Enterprise, request.user, access.CHANGE, pk=enterprise_pk)
+def listing_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = access.get_or_404(Enterprise, request.user, access.CHANGE, pk=pk)
     contact = enterprise.contacts.order_by("-is_primary").first()
     initial = {"region": enterprise.region_id, "industry": enterprise.industry_id,
                "contact_name": contact.name if contact else "", "contact_phone": contact.phone if contact else "",

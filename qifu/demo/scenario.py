@@ -865,9 +865,17 @@ def load_resumption(ctx: Context) -> None:
     load(ctx)
 
 
+def load_cooperation(ctx: Context) -> None:
+    """Supply and demand listings, matches, contacts and deals (qifu/demo/cooperation.py)."""
+    from .cooperation import load_cooperation as load
+
+    load(ctx)
+
+
 # The parts, in order. Later issues append theirs (each takes the Context, must be idempotent).
 PARTS: list[Callable[[Context], None]] = [
     load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger, load_resumption,
+    load_cooperation,
 ]
 
 

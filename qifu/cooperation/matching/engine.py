@@ -7,17 +7,20 @@ Interface (what the app and the CLI use; a better scorer replaces this module be
     index.remove(listing_id)
     index.suggest(listing, k=10)               # → [Suggestion], best first, only those worth suggesting
 
-Retrieval. Each side (supplies, demands) has a BM25 inverted index over character 1–2-grams (postings are
-append-only arrays; a removed listing is masked and its document frequencies taken back, and the arrays are
-compacted when a fifth is dead), so the index is correct after every add, edit and removal. A query scores the
-postings of its terms with numpy; at scale, terms in more than ``max_df_share`` of the listings (such as 供应,
-公司) are skipped for candidate generation, and the best ``candidates`` are re-scored in full. ``exact=True``
-scores every listing in full (the reference for the benchmark's recall).
+Retrieval. Each side (supplies, demands) has an inverted index over character 1–2-grams (postings are
+append-only arrays sorted by document number; a removed listing is masked and its document frequencies taken
+back, and the arrays are compacted when a fifth is dead), so the index is correct after every add, edit and
+removal. Document frequencies start from the labelled set's, so that a young index with a handful of listings
+still weighs 口罩 below KN95. A query accumulates TF-IDF dot products over its terms' postings with numpy; at
+scale (``exact_below`` listings or more), terms in more than ``max_df_share`` of the listings (口, 供应, 公司…) are
+left out of candidate generation, and the best ``candidates`` get their dot product completed over those terms by
+binary search in the postings, so their score is exact. ``exact=True`` scores every listing sharing a term (the
+benchmark's reference for recall). The BM25 scorer (``_bm25``) remains for the plain-BM25 baseline.
 
 Score of a pair (demand d, supply s), each part in [0, 1]:
 
-    text      lexical BM25(d→s) / BM25(d→d), fused with the centred e5 cosine when both vectors are known:
-              (1 − w) · lexical + w · semantic
+    text      TF-IDF cosine (sublinear tf; each listing's norm stored when indexed), fused with the centred e5
+              cosine when both vectors are known: (1 − w) · lexical + w · semantic
     category  agreement of the category texts (same last segment 1, else bigram Dice)
     distance  1 / (1 + km / distance_scale_km) between region centroids (0.5 when a region is unknown)
     quantity  the share of the demand the supply covers (0.5 when units are not comparable)
@@ -37,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -51,7 +55,7 @@ class Config:
 
     k1: float = 1.2
     b: float = 0.75
-    semantic_weight: float = 0.5
+    semantic_weight: float = 0.5  # only with vectors (--method hybrid)
     semantic_floor: float = 0.05  # centred e5 cosines below this count as unrelated
     text_power: float = 1.0
     base: float = 0.45
@@ -64,7 +68,8 @@ class Config:
     min_text: float = 0.1
     min_score: float = 0.05
     strong_score: float = 0.2  # suggestions at or above this are "strong": both sides are told
-    candidates: int = 200
+    candidates: int = 200  # completed in full (text over every term)
+    prefilter: int = 3000  # best by the rarer terms' text, then scored on everything else
     max_df_share: float = 0.05  # at scale, skip terms in more than this share of listings for retrieval
     exact_below: int = 20_000  # below this many listings, always score every posting (no term is skipped)
     as_of: date | None = None
@@ -199,11 +204,14 @@ class _Side:
         old = self.capacity > 0
         self.alive = grown(self.alive if old else None, False, dtype=bool)
         self.doc_len = grown(self.doc_len if old else None, 0.0)
+        self.norm = grown(self.norm if old else None, 1.0)
         self.lon = grown(self.lon if old else None, np.nan)
         self.lat = grown(self.lat if old else None, np.nan)
         self.qty = grown(self.qty if old else None, np.nan, dtype=np.float64)
         self.dimension = grown(self.dimension if old else None, -1, dtype=np.int32)
         self.until = grown(self.until if old else None, -1, dtype=np.int32)
+        self.cat_id = grown(self.cat_id if old else None, -1, dtype=np.int32)
+        self.ent_id = grown(self.ent_id if old else None, -1, dtype=np.int64)
         self.has_vec = grown(self.has_vec if old else None, False, dtype=bool)
         self.vectors = grown(self.vectors if old else None, 0.0, (self.dim,), np.float16)
         self.capacity = size
@@ -228,7 +236,10 @@ class MatchIndex:
     def __post_init__(self) -> None:
         self._background = _background() if self.background else None
         self.sides = {SUPPLY: _Side(self.dim, self._background), DEMAND: _Side(self.dim, self._background)}
-        self._scores: dict[str, np.ndarray] = {}
+        self._scores: dict[int, np.ndarray] = {}
+        self._categories: dict[str, int] = {}
+        self._category_names: list[str] = []
+        self._enterprises: dict[str, int] = {}
 
     def __len__(self) -> int:
         return sum(s.postings.alive_docs for s in self.sides.values())
@@ -251,6 +262,9 @@ class MatchIndex:
         side.listings.append(listing)
         side.alive[doc] = True
         side.doc_len[doc] = sum(grams.values())
+        p = side.postings
+        side.norm[doc] = math.sqrt(sum(((1 + math.log(tf)) * p.idf_of(g, p.vocab.get(g))) ** 2
+                                       for g, tf in grams.items())) or 1.0
         point = places.centroid(places.resolve(listing.region) or "") if listing.region else None
         if point is not None:
             side.lon[doc], side.lat[doc] = point
@@ -259,6 +273,9 @@ class MatchIndex:
             side.dimension[doc], side.qty[doc] = _dimension_id(base[0]), base[1]
         if listing.valid_until is not None:
             side.until[doc] = listing.valid_until.toordinal()
+        side.cat_id[doc] = self._categories.setdefault(listing.category, len(self._categories))
+        if listing.enterprise:
+            side.ent_id[doc] = self._enterprises.setdefault(listing.enterprise, len(self._enterprises))
         if vector is not None:
             side.vectors[doc] = self._centre(vector)
             side.has_vec[doc] = True
@@ -275,6 +292,7 @@ class MatchIndex:
             side.alive[doc] = False
             side.has_vec[doc] = False
             side.listings[doc] = None
+            side.ent_id[doc] = -1
             if side.count > 1000 and side.postings.alive_docs < 0.8 * side.count:
                 self._compact(side)
             return True
@@ -329,58 +347,86 @@ class MatchIndex:
             scores[ids] += (idf * min(qtf, 3)) * tf * (cfg.k1 + 1) / (tf + norm)
         return scores[:n], self_score * 1.0
 
+    def _weights(self, side: _Side, grams: Counter[str]) -> dict[str, float]:
+        p = side.postings
+        return {g: (1 + math.log(tf)) * p.idf_of(g, p.vocab.get(g)) for g, tf in grams.items()}
+
+    def _terms(self, side: _Side, qw: dict[str, float], skip_common: bool) -> tuple[list, list]:
+        """The query's indexed terms as (gram, weight, term number): those used for candidates, those skipped."""
+        p, cfg = side.postings, self.config
+        limit = cfg.max_df_share * p.alive_docs if skip_common and p.alive_docs >= cfg.exact_below else None
+        used, skipped = [], []
+        for gram, w in qw.items():
+            t = p.vocab.get(gram)
+            if t is None or p.df[t] <= 0:
+                continue
+            (skipped if limit is not None and p.df[t] > limit else used).append((gram, w, t))
+        return used, skipped
+
+    def _dot(self, side: _Side, qw: dict[str, float], skip_common: bool) -> np.ndarray:
+        """Σ over the query's terms of query weight × document weight, for every document (postings × numpy);
+        at scale, terms in more than ``max_df_share`` of the listings are left out (candidate generation)."""
+        p, n = side.postings, side.count
+        acc = self._scores.get(id(side))
+        if acc is None or len(acc) < n:
+            acc = self._scores[id(side)] = np.zeros(side.capacity, dtype=np.float32)
+        acc[:n] = 0.0
+        for gram, w, t in self._terms(side, qw, skip_common)[0]:
+            ids = np.frombuffer(p.ids[t], dtype=np.int32)
+            tf = np.frombuffer(p.tfs[t], dtype=np.float32)
+            acc[ids] += (w * p.idf_of(gram, t)) * (1 + np.log(tf))
+        return acc[:n]
+
     def suggest(self, listing: Listing, k: int = 10, *, vector: np.ndarray | None = None, exact: bool = False,
                 as_of: date | None = None) -> list[Suggestion]:
-        """The other side's listings worth suggesting for ``listing``, best first (at most ``k``)."""
+        """The other side's listings worth suggesting for ``listing``, best first (at most ``k``).
+
+        Text part: TF-IDF cosine (sublinear tf; each listing's norm stored when it was indexed). Candidates are
+        the ``candidates`` best by the cosine over the query's rarer terms; their cosine is then completed over
+        every term. ``exact=True`` scores every listing sharing a term with the query over every term."""
         other = self.sides[SUPPLY if listing.kind == DEMAND else DEMAND]
         if other.count == 0:
             return []
         cfg = self.config
         grams = text.grams(listing.text)
-        lex_all, self_score = self._bm25(other, grams, skip_common=not exact)
-        alive_lex = np.where(other.alive[: other.count], lex_all, 0.0)
-        if exact:
-            cand = np.flatnonzero(other.alive[: other.count])
-        else:
-            c = min(cfg.candidates, other.count)
-            cand = np.argpartition(-alive_lex, c - 1)[:c] if c < other.count else np.arange(other.count)
-            cand = cand[alive_lex[cand] > 0]
-        lexical = self._cosines(other, grams, cand)
-        return self._rank(listing, other, cand, lexical, vector, k, as_of or cfg.as_of)
-
-    def _cosines(self, side: _Side, grams: Counter[str], cand: np.ndarray) -> np.ndarray:
-        """TF-IDF cosine (sublinear tf, the index's idf) of the query and each candidate: the text part,
-        bounded in [0, 1] whatever the lengths (BM25 only picks the candidates)."""
-        p = side.postings
-        idf: dict[str, float] = {}
-
-        def weights(g: Counter[str]) -> dict[str, float]:
-            out = {}
-            for gram, tf in g.items():
-                w = idf.get(gram)
-                if w is None:
-                    w = idf[gram] = p.idf_of(gram, p.vocab.get(gram))
-                out[gram] = (1 + math.log(tf)) * w
-            return out
-
-        qw = weights(grams)
+        qw = self._weights(other, grams)
         qn = math.sqrt(sum(v * v for v in qw.values())) or 1.0
-        result = np.zeros(len(cand))
-        for i, d in enumerate(cand):
-            listing = side.listings[d]
-            if listing is None:
-                continue
-            dw = weights(text.grams(listing.text))
-            dot = sum(v * dw[g] for g, v in qw.items() if g in dw)
-            dn = math.sqrt(sum(v * v for v in dw.values())) or 1.0
-            result[i] = dot / (qn * dn)
-        return result
+        dots = self._dot(other, qw, skip_common=not exact)
+        partial = np.where(other.alive[: other.count], dots / other.norm[: other.count], 0.0)
+        if exact:
+            cand = np.flatnonzero(partial > 0)
+            lexical = partial[cand] / qn
+        else:
+            # the best by the text's rarer terms, then by the whole score on that partial text (distance,
+            # quantity, dates and category decide among many near-identical offers), then the text completed
+            cand = _top(partial, cfg.prefilter)
+            cand = cand[partial[cand] > 0]
+            pre = self._parts(listing, other, cand, partial[cand] / qn, None, as_of or cfg.as_of)
+            keep = _top(np.where(pre["ok_pre"], pre["score"], -1.0), cfg.candidates)
+            cand = cand[keep]
+            lexical = self._complete(other, qw, dots[cand], cand) / (qn * other.norm[cand])
+        return self._rank(listing, other, cand, np.minimum(lexical, 1.0), vector, k, as_of or cfg.as_of)
 
-    def _rank(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
-              k: int, as_of: date | None) -> list[Suggestion]:
+    def _complete(self, side: _Side, qw: dict[str, float], partial: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """Add the skipped common terms' share to the candidates' dot products: each posting list is sorted by
+        document number, so a binary search finds the candidates in it (the same sum ``exact`` computes)."""
+        p = side.postings
+        total = partial.astype(np.float64)
+        for gram, w, t in self._terms(side, qw, skip_common=True)[1]:
+            ids = np.frombuffer(p.ids[t], dtype=np.int32)
+            pos = np.searchsorted(ids, cand)
+            pos[pos >= len(ids)] = 0
+            hit = ids[pos] == cand
+            if hit.any():
+                tf = np.frombuffer(p.tfs[t], dtype=np.float32)[pos[hit]]
+                total[hit] += (w * p.idf_of(gram, t)) * (1 + np.log(tf))
+        return total
+
+    def _parts(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
+               as_of: date | None) -> dict[str, np.ndarray]:
+        """Every part of the score of each candidate, vectorised; ``ok`` marks those worth suggesting and
+        ``ok_pre`` those not excluded by anything but the text thresholds."""
         cfg = self.config
-        if len(cand) == 0:
-            return []
         semantic = np.full(len(cand), np.nan)
         if vector is not None:
             qv = self._centre(vector).astype(np.float32)
@@ -390,7 +436,6 @@ class MatchIndex:
         sem_part = np.clip((semantic - cfg.semantic_floor) / (1 - cfg.semantic_floor), 0, 1)
         text_part = np.where(np.isnan(semantic), lexical,
                              (1 - cfg.semantic_weight) * lexical + cfg.semantic_weight * np.nan_to_num(sem_part))
-        # distance
         point = places.centroid(places.resolve(q.region) or "") if q.region else None
         if point is None:
             km = np.full(len(cand), np.nan)
@@ -400,60 +445,62 @@ class MatchIndex:
             h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
             km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         geo = np.where(np.isnan(km), 0.5, 1 / (1 + np.nan_to_num(km) / cfg.distance_scale_km))
-        # quantity coverage (supply over demand)
         base = q.base_quantity
         coverage = np.full(len(cand), np.nan)
         if base is not None and base[1] > 0:
-            dim = _DIMENSIONS.get(base[0], -2)
-            same = side.dimension[cand] == dim
+            same = side.dimension[cand] == _DIMENSIONS.get(base[0], -2)
             if q.kind == DEMAND:
                 coverage[same] = np.clip(side.qty[cand][same] / base[1], 0, 1)
             else:
                 coverage[same] = np.clip(base[1] / np.maximum(side.qty[cand][same], 1e-9), 0, 1)
         qty = np.where(np.isnan(coverage), 0.5, coverage)
-        # dates: how long the supply lapses before the demand does
         until = side.until[cand].astype(np.int64)
         q_until = q.valid_until.toordinal() if q.valid_until else -1
-        ok = np.ones(len(cand), dtype=bool)
+        ok = side.alive[cand].copy()
         if q_until >= 0:
-            known = until >= 0
-            gap = (q_until - until) if q.kind == DEMAND else (until - q_until)
-            gap = np.where(known, gap, 0)
+            gap = np.where(until >= 0, (q_until - until) if q.kind == DEMAND else (until - q_until), 0)
             ok &= gap <= cfg.date_grace_days
             date_part = np.clip(1 - np.maximum(gap, 0) / cfg.date_grace_days, 0, 1)
         else:
             date_part = np.ones(len(cand))
         if as_of is not None:
             ok &= (until < 0) | (until >= as_of.toordinal())
-        # category
-        cats: dict[str, float] = {}
-        category = np.zeros(len(cand))
-        for i, d in enumerate(cand):
-            other = side.listings[d]
-            if other is None:
-                ok[i] = False
-                continue
-            if q.enterprise and other.enterprise == q.enterprise:
-                ok[i] = False
-            cat = cats.get(other.category)
-            if cat is None:
-                cat = cats[other.category] = _category_agreement(q.category, other.category)
-            category[i] = cat
+        if q.enterprise and q.enterprise in self._enterprises:
+            ok &= side.ent_id[cand] != self._enterprises[q.enterprise]
+        cat_ids = side.cat_id[cand]
+        table = np.zeros(len(self._categories) + 1)
+        names = {i: c for c, i in self._categories.items()} if len(self._category_names) != len(
+            self._categories) else None
+        if names is not None:
+            self._category_names = [names[i] for i in range(len(names))]
+        for cid in np.unique(cat_ids):
+            table[cid] = _category_agreement(q.category, self._category_names[cid]) if cid >= 0 else 0.5
+        category = table[cat_ids]
         score = text_part ** cfg.text_power * (cfg.base + cfg.w_category * category + cfg.w_distance * geo
                                                + cfg.w_quantity * qty + cfg.w_date * date_part)
-        ok &= (text_part >= cfg.min_text) & (score >= cfg.min_score)
-        order = [i for i in np.argsort(-score, kind="stable") if ok[i]][:k]
+        return {"text": text_part, "lexical": lexical, "semantic": semantic, "km": km, "coverage": coverage,
+                "date": date_part, "category": category, "score": score, "ok_pre": ok.copy(),
+                "ok": ok & (text_part >= cfg.min_text) & (score >= cfg.min_score)}
+
+    def _rank(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
+              k: int, as_of: date | None) -> list[Suggestion]:
+        if len(cand) == 0:
+            return []
+        p = self._parts(q, side, cand, lexical, vector, as_of)
+        ok, score = p["ok"], p["score"]
+        good = np.flatnonzero(ok)
+        order = good[np.argsort(-score[good], kind="stable")][:k]
         out = []
+        query_text = q.title + " " + q.spec + " " + q.description
         for i in order:
             other = side.listings[cand[i]]
             assert other is not None
             out.append(Suggestion(
-                id=other.id, score=float(score[i]), text=float(text_part[i]), lexical=float(lexical[i]),
-                semantic=None if np.isnan(semantic[i]) else float(semantic[i]), category=float(category[i]),
-                distance_km=None if np.isnan(km[i]) else float(km[i]),
-                coverage=None if np.isnan(coverage[i]) else float(coverage[i]), date=float(date_part[i]),
-                shared=tuple(text.shared_phrases(q.title + " " + q.spec + " " + q.description,
-                                                 other.text)),
+                id=other.id, score=float(score[i]), text=float(p["text"][i]), lexical=float(p["lexical"][i]),
+                semantic=None if np.isnan(p["semantic"][i]) else float(p["semantic"][i]),
+                category=float(p["category"][i]), distance_km=None if np.isnan(p["km"][i]) else float(p["km"][i]),
+                coverage=None if np.isnan(p["coverage"][i]) else float(p["coverage"][i]), date=float(p["date"][i]),
+                shared=tuple(text.shared_phrases(query_text, other.text)),
             ))
         return out
 
@@ -461,8 +508,8 @@ class MatchIndex:
         total = 0
         for side in self.sides.values():
             total += side.postings.memory_bytes()
-            total += sum(a.nbytes for a in (side.alive, side.doc_len, side.lon, side.lat, side.qty, side.dimension,
-                                            side.until, side.has_vec))
+            total += sum(a.nbytes for a in (side.alive, side.doc_len, side.norm, side.lon, side.lat, side.qty,
+                                            side.dimension, side.until, side.cat_id, side.ent_id, side.has_vec))
             total += side.vectors.nbytes if side.has_vec.any() else 0
         return total
 
@@ -487,6 +534,14 @@ def _background() -> tuple[Counter[str], int, float]:
     return _BACKGROUND
 
 
+def _top(values: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` largest values (unordered; all when there are fewer)."""
+    if count >= len(values):
+        return np.arange(len(values))
+    return np.argpartition(-values, count - 1)[:count]
+
+
+@lru_cache(maxsize=65_536)
 def _category_agreement(a: str, b: str) -> float:
     if not a or not b:
         return 0.5

@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from . import text
 from .engine import Config, MatchIndex, rank_all
 from .listing import DEMAND, SUPPLY, Listing
@@ -69,12 +71,20 @@ def jaccard_baseline(listings: Sequence[Listing], k: int = K) -> dict[Any, list[
 
 def bm25_baseline(listings: Sequence[Listing], k: int = K) -> dict[Any, list[Any]]:
     """Plain BM25 over the same grams: the engine's index with every other signal and threshold switched off."""
-    cfg = Config(base=1.0, w_category=0, w_distance=0, w_quantity=0, w_date=0, min_text=1e-9, min_score=0,
-                 date_grace_days=100_000, exact_below=10**9)
-    index = MatchIndex(cfg)
+    index = MatchIndex(Config(exact_below=10**9), background=False)
     for listing in listings:
-        index.add(listing)
-    return {d.id: [s.id for s in index.suggest(d, k, exact=True)] for d in listings if d.kind == DEMAND}
+        if listing.kind == SUPPLY:
+            index.add(listing)
+    side = index.sides[SUPPLY]
+    out = {}
+    for d in listings:
+        if d.kind != DEMAND:
+            continue
+        scores, _self = index._bm25(side, text.grams(d.text), skip_common=False)
+        scores = np.where(side.alive[: side.count], scores, 0.0)
+        top = [int(i) for i in np.argsort(-scores, kind="stable")[:k] if scores[i] > 0]
+        out[d.id] = [side.listings[i].id for i in top]  # type: ignore[union-attr]
+    return out
 
 
 def engine_ranking(listings: Sequence[Listing], *, config: Config | None = None, vectors: Any = None,

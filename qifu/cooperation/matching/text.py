@@ -4,6 +4,7 @@ one term and a synonym pair such as 口罩/防护口罩 shares its bigram."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 from qifu.ledger.similar.text import char_ngrams, normalise
@@ -48,7 +49,12 @@ def shared_phrases(query: str, other: str, limit: int = 5) -> list[str]:
             else:
                 i += 1
     found.sort(key=len, reverse=True)
-    return found[:limit]
+    folded = unicodedata.normalize("NFKC", query).lower()
+    shown = []
+    for phrase in found[:limit]:
+        at = folded.find(phrase)  # the query's own spelling (KN95, not kn95) where the lengths agree
+        shown.append(query[at:at + len(phrase)] if at >= 0 and len(folded) == len(query) else phrase)
+    return shown
 
 
 __all__ = ["grams", "bigrams", "dice", "normalise", "shared_phrases"]

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from qifu.core.errors import Conflict
-from qifu.core.models import Event
 from qifu.cooperation import selectors, services
 from qifu.cooperation.models import Listing, Match
+from qifu.core.errors import Conflict
+from qifu.core.models import Event
 from qifu.notifications.models import Notification
 
 from .conftest import listing_input, post
@@ -117,8 +117,8 @@ def test_the_index_follows_changes(market: Any) -> None:
     assert Match.objects.filter(demand=later, supply=moved).exists()  # matched at once from the supply side
 
 
-def test_expiry_job(market: Any) -> None:
-    w = market
+@pytest.mark.usefixtures("market")
+def test_expiry_job() -> None:
     count = services.listings_expire(today=date.today() + timedelta(days=60))
     assert count == 3
     assert Listing.objects.filter(status="expired").count() == 3
