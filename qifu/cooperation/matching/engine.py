@@ -13,8 +13,10 @@ back, and the arrays are compacted when a fifth is dead), so the index is correc
 removal. Document frequencies start from the labelled set's, so that a young index with a handful of listings
 still weighs 口罩 below KN95. A query accumulates TF-IDF dot products over its terms' postings with numpy; at
 scale (``exact_below`` listings or more), terms in more than ``max_df_share`` of the listings (口, 供应, 公司…) are
-left out of candidate generation, and the best ``candidates`` get their dot product completed over those terms by
-binary search in the postings, so their score is exact. ``exact=True`` scores every listing sharing a term (the
+left out of candidate generation. The ``prefilter`` best by that partial text are scored on everything else
+(category, distance, quantity, dates: among hundreds of near-identical offers these decide), the ``candidates``
+best of those get their dot product completed over the skipped terms by binary search in the postings, so their
+score is exact, and the top k of them are returned. ``exact=True`` scores every listing sharing a term (the
 benchmark's reference for recall). The BM25 scorer (``_bm25``) remains for the plain-BM25 baseline.
 
 Score of a pair (demand d, supply s), each part in [0, 1]:
@@ -68,8 +70,8 @@ class Config:
     min_text: float = 0.1
     min_score: float = 0.05
     strong_score: float = 0.2  # suggestions at or above this are "strong": both sides are told
-    candidates: int = 200  # completed in full (text over every term)
-    prefilter: int = 3000  # best by the rarer terms' text, then scored on everything else
+    candidates: int = 100  # completed in full (text over every term)
+    prefilter: int = 2000  # best by the rarer terms' text, then scored on everything else
     max_df_share: float = 0.05  # at scale, skip terms in more than this share of listings for retrieval
     exact_below: int = 20_000  # below this many listings, always score every posting (no term is skipped)
     as_of: date | None = None
@@ -399,11 +401,11 @@ class MatchIndex:
         else:
             # the best by the text's rarer terms, then by the whole score on that partial text (distance,
             # quantity, dates and category decide among many near-identical offers), then the text completed
-            cand = _top(partial, cfg.prefilter)
-            cand = cand[partial[cand] > 0]
+            touched = np.flatnonzero(partial)  # usually far fewer than all listings
+            cand = touched[_top(partial[touched], cfg.prefilter)]
             pre = self._parts(listing, other, cand, partial[cand] / qn, None, as_of or cfg.as_of)
             keep = _top(np.where(pre["ok_pre"], pre["score"], -1.0), cfg.candidates)
-            cand = cand[keep]
+            cand = np.sort(cand[keep])  # sorted: the binary searches in _complete walk forwards
             lexical = self._complete(other, qw, dots[cand], cand) / (qn * other.norm[cand])
         return self._rank(listing, other, cand, np.minimum(lexical, 1.0), vector, k, as_of or cfg.as_of)
 
