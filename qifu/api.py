@@ -179,6 +179,7 @@ def api_health(request: HttpRequest) -> HttpResponse:
     return api.create_response(request, body, status=200 if healthy else 503)
 
 
+from qifu.cooperation.api import router as cooperation_router  # noqa: E402
 from qifu.enterprises.api import router as enterprises_router  # noqa: E402
 from qifu.ledger.api import router as ledger_router  # noqa: E402
 from qifu.notifications.api import router as notifications_router  # noqa: E402
@@ -198,3 +199,4 @@ api.add_router("/supplychain", supplychain_router)
 api.add_router("/workforce", workforce_router)
 api.add_router("/projects", projects_router)
 api.add_router("/passes", pass_router)
+api.add_router("/cooperation", cooperation_router)

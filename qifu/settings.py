@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "qifu.supplychain",
     "qifu.workforce",
     "qifu.projects",
+    "qifu.cooperation",
 ]
 
 MIDDLEWARE = [

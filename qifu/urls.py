@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("qifu.supplychain.urls")),
     path("", include("qifu.workforce.urls")),
     path("", include("qifu.projects.urls")),
+    path("", include("qifu.cooperation.urls")),
 ]
 
 if settings.DEBUG:

@@ -194,6 +194,55 @@ def _posting(ok: tuple[str, ...], visible: tuple[str, ...]) -> dict[str, int]:
     return {r: 302 if r in ok else 403 if r in visible else 404 for r in ALL_ROLES}
 
 
+def coop_listing(w: Any, publish: bool = True) -> Any:
+    from datetime import date, timedelta
+
+    from qifu.cooperation import index
+    from qifu.cooperation.services import ListingInput, listing_create
+
+    index.reset()
+    return listing_create(actor=w.contact_user, publish=publish, data=ListingInput(
+        enterprise_id=w.ent_lqy.pk, kind="demand", title="急需KN95口罩", category="防疫物资/口罩", region="510112",
+        valid_until=date.today() + timedelta(days=30), contact_name="王", contact_phone="028-1234567",
+        quantity=100, unit="只"))
+
+
+def listing(w: Any) -> dict[str, Any]:
+    return {"pk": coop_listing(w).pk}
+
+
+def draft_to_publish(w: Any) -> dict[str, Any]:
+    return {"pk": coop_listing(w, publish=False).pk, "action": "publish"}
+
+
+def listing_photo(w: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qifu.cooperation.services import photo_add
+
+    photo = photo_add(actor=w.contact_user, listing_id=coop_listing(w).pk,
+                      file=SimpleUploadedFile("mask.png", b"\x89PNG"))
+    return {"pk": photo.pk}
+
+
+def coop_match(w: Any) -> dict[str, Any]:
+    """ent_lqy's demand matched with a JJ Foods supply; anyone who sees ent_lqy sees the match."""
+    from datetime import date, timedelta
+
+    from qifu.cooperation.models import Match
+    from qifu.cooperation.services import ListingInput, listing_create
+
+    demand = coop_listing(w)
+    listing_create(actor=w.admin, publish=True, data=ListingInput(
+        enterprise_id=w.ent_jj.pk, kind="supply", title="供应KN95口罩", category="防疫物资/口罩", region="510104",
+        valid_until=date.today() + timedelta(days=30), contact_name="李", contact_phone="028-7654321",
+        quantity=1000, unit="只"))
+    return {"pk": Match.objects.get(demand=demand).pk, "action": "interest"}
+
+
+SIGNED_IN_ROLES = tuple(r for r in ALL_ROLES if r != "nobody")
+BROKERS = ("admin", "cc_staff", "commissioner", "team_member")
+
 # name: (kwargs builder, method, expected status per role)
 PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, int]]] = {
     "home": (None, "get", SIGNED_IN),
@@ -295,6 +344,23 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "pass-detail": (vehicle_pass, "get", only(SEES_PASS, otherwise=404)),
     "pass-decide": (vehicle_pass, "post", _posting(("admin", "dept_staff"), SEES_PASS)),
     "pass-pdf": (lambda w: vehicle_pass(w, approve=True), "get", only(SEES_PASS, otherwise=404)),
+    "cooperation-list": (None, "get", SIGNED_IN),
+    "cooperation-matches": (None, "get", SIGNED_IN),
+    "cooperation-figures": (None, "get", only(OFFICIALS)),
+    # an open listing is seen by everyone with a role; its enterprise's side may change it
+    "cooperation-detail": (listing, "get", only(SIGNED_IN_ROLES, otherwise=404)),
+    "cooperation-edit": (listing, "get", only(CHANGES_ENT, visible=SIGNED_IN_ROLES, otherwise=404)),
+    "cooperation-create": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
+    # administrators publish the draft first; the enterprise's other actors are sent back with a message
+    "cooperation-act": (draft_to_publish, "post", {r: 302 if r in CHANGES_ENT else 403 if r in SIGNED_IN_ROLES
+                                                   else 404 for r in ALL_ROLES}),
+    # an empty upload is sent back with a message to anyone who sees the listing
+    "cooperation-photo-upload": (listing, "post", {r: 302 if r in SIGNED_IN_ROLES else 404 for r in ALL_ROLES}),
+    "cooperation-photo": (listing_photo, "get", only(SIGNED_IN_ROLES, otherwise=404)),
+    # interest: either side's actors (the first one expresses it, the others get a message); overseers 403
+    "cooperation-match-act": (coop_match, "post", {r: 302 if r in CHANGES_ENT else 403 if r in SEES_ENT else 404
+                                                   for r in ALL_ROLES}),
+    "cooperation-broker": (None, "post", {r: 302 if r in BROKERS else 403 for r in ALL_ROLES}),
     "notification-list": (None, "get", SIGNED_IN),
     "notification-read-all": (None, "post", dict.fromkeys(ALL_ROLES, 302)),
     "notification-read": (notice, "post", only((), otherwise=404) | {"commissioner": 302}),

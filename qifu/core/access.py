@@ -455,6 +455,13 @@ RULES: dict[str, Rule] = {
     "workforce.healthevent": _through_enterprise_or_authority("enterprise_id", ("health",), "enterprise__region_id"),
     "workforce.healthstep": _through_enterprise_or_authority("event__enterprise_id", ("health",),
                                                              "event__enterprise__region_id"),
+    # cooperation platform: open listings are a market every signed-in user with a role reads; an enterprise's
+    # own listings (any state) and their changes follow the enterprise; matches and deals are seen by both
+    # sides (and whoever oversees either enterprise); administrators moderate
+    "cooperation.listing": lambda user, action: _listing_rule(user, action),
+    "cooperation.listingphoto": lambda user, action: _through_listing(user, action),
+    "cooperation.match": lambda user, action: _match_rule(user, action),
+    "cooperation.deal": lambda user, action: _deal_rule(user, action),
 }
 
 
@@ -470,6 +477,8 @@ def _supply_link_rule(user: Any, action: str) -> Q:
         visible = Enterprise.objects.filter(cond).values("pk")
         return Q(buyer_id__in=visible) | Q(supplier_id__in=visible)
     return _through_enterprise("buyer_id")(user, action)
+
+
 # --- key projects (issue 7) ----------------------------------------------------------------------
 
 
@@ -537,6 +546,58 @@ RULES.update({
     "projects.logisticsrequest": _through_project,
     "projects.vehiclepass": _vehicle_pass_rule,
 })
+
+
+def _enterprise_ids(user: Any, action: str) -> Q:
+    from qifu.enterprises.models import Enterprise
+
+    cond = _enterprise_rule(user, VIEW) if action == VIEW else _enterprise_scope(user, CHANGE)
+    if cond == EVERYTHING:
+        return EVERYTHING
+    return NOTHING if cond == NOTHING else Q(pk__in=Enterprise.objects.filter(cond).values("pk"))
+
+
+def _listing_rule(user: Any, action: str) -> Q:
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    if not roles(user):
+        return NOTHING
+    mine = _enterprise_ids(user, VIEW if action == VIEW else CHANGE)
+    own = EVERYTHING if mine == EVERYTHING else NOTHING if mine == NOTHING else Q(
+        enterprise_id__in=mine.children[0][1])
+    if own == EVERYTHING:
+        return EVERYTHING
+    if action == VIEW:
+        return Q(status__in=("published", "matched")) | own
+    return own if action in (CHANGE, ADD) else NOTHING
+
+
+def _through_listing(user: Any, action: str) -> Q:
+    from qifu.cooperation.models import Listing
+
+    cond = _listing_rule(user, VIEW if action == VIEW else CHANGE)
+    if cond in (EVERYTHING, NOTHING):
+        return cond
+    return Q(listing__in=Listing.objects.filter(cond).values("pk"))
+
+
+def _match_rule(user: Any, action: str) -> Q:
+    if has_role(user, Role.ADMINISTRATOR) or (action == VIEW and has_role(user, Role.LEADERSHIP)):
+        return EVERYTHING
+    mine = _enterprise_ids(user, VIEW if action == VIEW else CHANGE)
+    if mine in (EVERYTHING, NOTHING):
+        return mine
+    ids = mine.children[0][1]
+    return Q(demand__enterprise_id__in=ids) | Q(supply__enterprise_id__in=ids)
+
+
+def _deal_rule(user: Any, action: str) -> Q:
+    from qifu.cooperation.models import Match
+
+    cond = _match_rule(user, VIEW)
+    if cond in (EVERYTHING, NOTHING):
+        return cond
+    return Q(match__in=Match.objects.filter(cond).values("pk"))
 
 
 def figure_scope(user: Any) -> tuple[str, tuple[str, ...]]:
@@ -653,6 +714,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     # vehicle passes: enterprises apply through their contact, commissioner or command center (checked per
     # enterprise by the service); the list of passes is for everyone with a role
     "pass.apply": (Role.ADMINISTRATOR, Role.ENTERPRISE_CONTACT, Role.COMMISSIONER, Role.COMMAND_CENTER),
+    "cooperation.moderate": (Role.ADMINISTRATOR,),
+    "cooperation.figures": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
+    "cooperation.broker": (Role.ADMINISTRATOR, Role.COMMISSIONER, Role.COMMAND_CENTER),
 }
 
 

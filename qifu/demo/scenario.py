@@ -898,10 +898,17 @@ def load_projects(ctx: Context) -> None:
     load(ctx)
 
 
+def load_cooperation(ctx: Context) -> None:
+    """Supply and demand listings, matches, contacts and deals (qifu/demo/cooperation.py)."""
+    from .cooperation import load_cooperation as load
+
+    load(ctx)
+
+
 # The parts, in order. Later issues append theirs (each takes the Context, must be idempotent).
 PARTS: list[Callable[[Context], None]] = [
     load_units, load_enterprises, load_users, load_contacts, load_assignments, load_ledger, load_resumption,
-    load_supplychain, load_projects, load_workforce,
+    load_supplychain, load_cooperation, load_projects, load_workforce,
 ]
 
 

@@ -1,0 +1,149 @@
+"""Reads of the cooperation platform, each starting from the user's scope (``restrict``): search with
+highlighted hits, a listing's suggestions and matches, the matches and deals of one's enterprises, figures."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from qifu.core import access
+from qifu.organisations.models import User
+
+from .choices import CONTACT_STATES, OPEN, MatchStatus
+from .matching.text import normalise
+from .models import Deal, Listing, Match
+
+UNMET_SCORE = 0.3  # a demand without any match at least this good counts as unmet
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def search_terms(q: str) -> list[str]:
+    """What a query must contain: each ASCII word, and each CJK run as its overlapping bigrams (a single
+    character as itself), so "口罩 KN95" finds "KN95防护口罩" on SQLite and PostgreSQL alike."""
+    terms: list[str] = []
+    for token in normalise(q or "").split(" "):
+        for part in re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+|\S", token):
+            if _CJK_RUN.fullmatch(part) and len(part) > 2:
+                terms += [part[i:i + 2] for i in range(len(part) - 1)]
+            else:
+                terms.append(part)
+    return list(dict.fromkeys(t for t in terms if t))[:20]
+
+
+def listing_search(*, user: User, q: str = "", kind: str = "", category: str = "", region: str = "",
+                   valid_on: date | None = None, include_own: bool = False) -> QuerySet[Listing]:
+    """Open listings (plus, with ``include_own``, every listing of one's own enterprises) matching the query."""
+    qs = access.restrict(Listing.objects.all(), user, access.VIEW)
+    if not include_own:
+        qs = qs.filter(status__in=OPEN)
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if category:
+        qs = qs.filter(category__contains=category.strip())
+    if region:
+        qs = qs.filter(access.code_range("region_id", _prefix(region)))
+    if valid_on:
+        qs = qs.filter(valid_until__gte=valid_on)
+    return qs.select_related("enterprise", "region").order_by("-published_at", "-id")
+
+
+def _prefix(code: str) -> str:
+    code = code.strip()
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def highlight(text: str, q: str) -> SafeString:
+    """The text, escaped, with every occurrence of the query's terms in <mark>."""
+    terms = sorted({t for t in search_terms(q) if t}, key=len, reverse=True)
+    if not terms or not text:
+        return escape(text or "")
+    folded = text.lower()
+    marks = [False] * len(text)
+    for term in terms:
+        start = folded.find(term)
+        while start >= 0:
+            for i in range(start, start + len(term)):
+                marks[i] = True
+            start = folded.find(term, start + 1)
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marks[j] == marks[i]:
+            j += 1
+        piece = escape(text[i:j])
+        out.append(f"<mark>{piece}</mark>" if marks[i] else piece)
+        i = j
+    return mark_safe("".join(out))  # noqa: S308  (every piece is escaped above)
+
+
+def listing_get(*, user: User, pk: int) -> Listing:
+    return access.get_or_404(Listing.objects.select_related("enterprise", "region", "industry"), user, pk=pk)
+
+
+def listing_matches(*, user: User, listing: Listing) -> QuerySet[Match]:
+    field = "demand" if listing.kind == "demand" else "supply"
+    return access.restrict(Match.objects.all(), user, access.VIEW).filter(**{field: listing}).select_related(
+        "demand__enterprise", "supply__enterprise", "deal").order_by("-score")
+
+
+def my_matches(*, user: User, status: str = "") -> QuerySet[Match]:
+    """Matches of the enterprises the user acts for or oversees (a commissioner's brokering view)."""
+    qs = access.restrict(Match.objects.all(), user, access.VIEW)
+    qs = qs.filter(status=status) if status else qs.exclude(status=MatchStatus.DECLINED)
+    return qs.select_related("demand__enterprise", "supply__enterprise", "deal").order_by("-updated_at", "-id")
+
+
+def contacts_for(user: User, matches: list[Match]) -> dict[int, bool]:
+    """Whether the user may see both contacts of each match (its own side, after acceptance)."""
+    return {m.pk: m.status in CONTACT_STATES for m in matches}
+
+
+def figures(*, user: User, weeks: int = 13, today: date | None = None) -> dict[str, Any]:
+    """Listings, matches, contacts and deals by category, region and week; unmet demands by category."""
+    listings = access.restrict(Listing.objects.all(), user, access.VIEW).exclude(status="draft")
+    matches = access.restrict(Match.objects.all(), user, access.VIEW)
+    deals = access.restrict(Deal.objects.all(), user, access.VIEW)
+    by_category = list(listings.values("category", "kind").annotate(n=Count("id")).order_by("-n")[:40])
+    by_region = list(listings.values("region_id", "region__full_name").annotate(n=Count("id")).order_by("-n")[:30])
+    since = (today or timezone.localdate()) - timedelta(weeks=weeks)
+    week_rows = listings.filter(published_at__date__gte=since).annotate(week=TruncWeek("published_at")) \
+        .values("week").annotate(n=Count("id")).order_by("week")
+    match_weeks = matches.annotate(week=TruncWeek("created_at")).values("week").annotate(
+        n=Count("id"), contacts=Count("id", filter=Q(status__in=CONTACT_STATES)),
+        deals=Count("id", filter=Q(status=MatchStatus.DEAL))).order_by("week")
+    counts = {"n": Count("id"), "contacts": Count("id", filter=Q(status__in=CONTACT_STATES)),
+              "deals": Count("id", filter=Q(status=MatchStatus.DEAL))}
+    match_categories = list(matches.values("category").annotate(**counts).order_by("-n")[:40])
+    match_regions = list(matches.values("region_id", "region__full_name").annotate(**counts).order_by("-n")[:30])
+    good = Match.objects.filter(demand=OuterRef("pk"), score__gte=UNMET_SCORE)
+    unmet = list(listings.filter(kind="demand", status__in=OPEN).annotate(has=Exists(good)).filter(has=False)
+                 .values("category").annotate(n=Count("id")).order_by("-n")[:30])
+    totals = {
+        "listings": listings.count(),
+        "supplies": listings.filter(kind="supply").count(),
+        "demands": listings.filter(kind="demand").count(),
+        "matches": matches.count(),
+        "contacts": matches.filter(status__in=CONTACT_STATES).count(),
+        "deals": deals.count(),
+        "deal_value": deals.aggregate(v=Sum("value"))["v"] or 0,
+    }
+    return {"totals": totals, "by_category": by_category, "by_region": by_region,
+            "weeks": [{"week": r["week"].date().isoformat() if hasattr(r["week"], "date") else str(r["week"]),
+                       "listings": r["n"]} for r in week_rows],
+            "match_weeks": [{"week": r["week"].date().isoformat() if hasattr(r["week"], "date") else str(r["week"]),
+                             "matches": r["n"], "contacts": r["contacts"], "deals": r["deals"]}
+                            for r in match_weeks],
+            "match_categories": match_categories, "match_regions": match_regions, "unmet": unmet}

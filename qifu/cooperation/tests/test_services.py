@@ -1,0 +1,145 @@
+"""Listings, matching at once, brokered contact and moderation through the real services."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from qifu.cooperation import selectors, services
+from qifu.cooperation.models import Listing, Match
+from qifu.core.errors import Conflict
+from qifu.core.models import Event
+from qifu.notifications.models import Notification
+
+from .conftest import listing_input, post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_demand_is_matched_at_once_and_both_sides_hear_of_a_strong_match(market: Any) -> None:
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    assert match.supply_id == w.supply.pk  # the bearing is never suggested for masks
+    assert match.strong
+    codes = {r["code"] for r in match.reasons}
+    assert {"shared_terms", "same_category", "distance", "coverage"} <= codes
+    assert Notification.objects.filter(code="cooperation.strong_match", recipient=w.contact_user).exists()
+    assert Notification.objects.filter(code="cooperation.strong_match", recipient=w.commissioner).exists()
+
+
+def test_bad_input_changes_nothing(world: Any) -> None:
+    before = Listing.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.listing_create(actor=world.contact_user, data=listing_input(
+            world.ent_lqy, title="", region="999999", quantity="lots", valid_until=date(2000, 1, 1)))
+    assert {"title", "region", "quantity", "valid_until"} <= set(exc.value.error_dict)
+    assert Listing.objects.count() == before
+
+
+def test_only_those_acting_for_the_enterprise_post(world: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        post(world.leader, world.ent_lqy)  # sees it, may not act for it
+    with pytest.raises(Exception) as exc:
+        post(world.cc_other, world.ent_lqy)
+    assert exc.value.__class__.__name__ == "NotFound"
+    assert post(world.commissioner, world.ent_lqy, publish=False).status == "draft"  # commissioners post for theirs
+
+
+def test_contact_never_leaks_before_acceptance(market: Any, client: Any) -> None:
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    client.force_login(w.contact_user)
+    assert "13800000001" not in client.get(f"/cooperation/{w.supply.pk}/").content.decode()
+    body = client.get(f"/api/v1/cooperation/listings/{w.supply.pk}").json()
+    assert body["contact_phone"] is None and body["contact_name"] is None
+    assert all(m["supply_contact"] is None for m in client.get("/api/v1/cooperation/matches").json()["items"])
+    services.interest_express(actor=w.contact_user, match_id=match.pk)
+    assert "13800000001" not in client.get(f"/cooperation/{w.supply.pk}/").content.decode()
+    with pytest.raises(PermissionDenied):  # the side that asked cannot accept for the other
+        services.interest_answer(actor=w.contact_user, match_id=match.pk, accept=True)
+    services.interest_answer(actor=w.admin, match_id=match.pk, accept=True)
+    assert "13800000001" in client.get(f"/cooperation/{w.supply.pk}/").content.decode()
+    assert client.get(f"/api/v1/cooperation/listings/{w.supply.pk}").json()["contact_phone"] == "13800000001"
+    w.demand.refresh_from_db()
+    assert w.demand.status == "matched"
+    # a third party still sees nothing
+    client.force_login(w.tf_member)
+    assert "13800000001" not in client.get(f"/cooperation/{w.supply.pk}/").content.decode()
+
+
+def test_deal_after_acceptance_only(market: Any) -> None:
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    with pytest.raises(Conflict):
+        services.deal_report(actor=w.contact_user, match_id=match.pk, quantity=100, value=200)
+    services.interest_express(actor=w.contact_user, match_id=match.pk)
+    services.interest_answer(actor=w.admin, match_id=match.pk, accept=True)
+    with pytest.raises(ValidationError):
+        services.deal_report(actor=w.contact_user, match_id=match.pk, quantity="x", value=-1)
+    deal = services.deal_report(actor=w.contact_user, match_id=match.pk, quantity=10000, value="25000.00")
+    assert str(deal.value) == "25000.00"
+    figures = selectors.figures(user=w.admin)
+    assert figures["totals"]["deals"] == 1 and figures["totals"]["contacts"] == 1
+
+
+def test_edits_keep_history_and_stale_versions_are_refused(market: Any) -> None:
+    w = market
+    version = w.demand.version
+    services.listing_update(actor=w.contact_user, listing_id=w.demand.pk, version=version,
+                            data=listing_input(w.ent_lqy, quantity=20000))
+    event = Event.objects.filter(code="cooperation.listing_edited", target_id=str(w.demand.pk)).get()
+    assert event.data["changes"]["quantity"] == {"old": "10000.00", "new": "20000.00"}
+    with pytest.raises(Conflict):
+        services.listing_update(actor=w.contact_user, listing_id=w.demand.pk, version=version,
+                                data=listing_input(w.ent_lqy, quantity=30000))
+
+
+def test_moderation_is_for_administrators(market: Any) -> None:
+    w = market
+    with pytest.raises(PermissionDenied):
+        services.listing_act(actor=w.contact_user, listing_id=w.supply.pk, action="remove")
+    services.listing_act(actor=w.admin, listing_id=w.supply.pk, action="remove", note="虚假信息")
+    assert not selectors.listing_search(user=w.contact_user, q="口罩", kind="supply").exists()
+    assert not Listing.objects.restrict(w.tf_member).filter(pk=w.supply.pk).exists()
+    services.listing_act(actor=w.admin, listing_id=w.supply.pk, action="restore")
+    assert selectors.listing_search(user=w.contact_user, q="口罩", kind="supply").exists()
+
+
+def test_the_index_follows_changes(market: Any) -> None:
+    w = market
+    services.listing_act(actor=w.admin, listing_id=w.supply.pk, action="close")
+    later = post(w.commissioner2, w.ent_lqy2, title="求购KN95口罩")
+    assert not Match.objects.filter(demand=later).exists()  # the closed supply is out of the index
+    moved = post(w.admin, w.ent_cq, "supply", "KN95口罩 现货", quantity=90000)
+    assert Match.objects.filter(demand=later, supply=moved).exists()  # matched at once from the supply side
+
+
+@pytest.mark.usefixtures("market")
+def test_expiry_job() -> None:
+    count = services.listings_expire(today=date.today() + timedelta(days=60))
+    assert count == 3
+    assert Listing.objects.filter(status="expired").count() == 3
+    assert services.listings_expire(today=date.today() + timedelta(days=60)) == 0
+
+
+def test_search_in_chinese_with_highlights(market: Any) -> None:
+    w = market
+    found = list(selectors.listing_search(user=w.tf_member, q="防护口罩"))
+    assert found == [w.supply]
+    assert list(selectors.listing_search(user=w.tf_member, q="6203")) == [w.other_supply]
+    assert list(selectors.listing_search(user=w.tf_member, q="口罩", kind="demand", region="510112")) == [w.demand]
+    assert str(selectors.highlight("供应KN95防护口罩<b>", "kn95 口罩")) == \
+        "供应<mark>KN95</mark>防护<mark>口罩</mark>&lt;b&gt;"
+
+
+def test_brokering_by_hand(market: Any) -> None:
+    w = market
+    with pytest.raises(PermissionDenied):
+        services.match_broker(actor=w.contact_user, demand_id=w.demand.pk, supply_id=w.other_supply.pk)
+    match = services.match_broker(actor=w.commissioner, demand_id=w.demand.pk, supply_id=w.other_supply.pk)
+    assert match.source == "broker"
+    with pytest.raises(Conflict):
+        services.match_broker(actor=w.commissioner, demand_id=w.demand.pk, supply_id=w.other_supply.pk)
