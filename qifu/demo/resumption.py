@@ -135,7 +135,9 @@ def load_resumption(ctx: sc.Context) -> None:
                     acc[7] += capacity
             if spec.is_external:
                 continue
-            load = 0.08 + 0.95 * capacity / 100
+            # Closed plants draw standby power; working ones clearly more than the 30% threshold, so that
+            # report and meter agree except for the few odd ones below.
+            load = 0.05 if status == "not_resumed" else max(0.4, 0.08 + 0.95 * capacity / 100)
             if odd == "idle" and status != "not_resumed":
                 load = rng.uniform(0.05, 0.2)  # reports say working, the meter says idle
             elif odd == "busy" and status == "not_resumed":
