@@ -95,13 +95,15 @@ class Writer:
         self.connection = connection
 
     def columns(self, model: Any) -> list[str]:
-        return [f.column for f in model._meta.concrete_fields]
+        return [f.column for f in model._meta.concrete_fields if not f.generated]
 
     def defaults(self, model: Any) -> dict[str, Any]:
         from django.utils import timezone
 
         out: dict[str, Any] = {}
         for f in model._meta.concrete_fields:
+            if f.generated:
+                continue
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 out[f.column] = timezone.now()
             elif f.has_default():

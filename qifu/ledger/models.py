@@ -134,6 +134,13 @@ class Problem(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("common problem"),
     )
+    # Stored by the database from status: the whole ledger's "open" lists filter and sort on an ordinary index
+    # (SQLite cannot use the partial indexes on open problems when the status list is a bound parameter).
+    open_flag = models.GeneratedField(
+        expression=models.Case(models.When(status__in=OPEN_STATUSES, then=models.Value(True)),
+                               default=models.Value(False)),
+        output_field=models.BooleanField(), db_persist=True,
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,6 +163,8 @@ class Problem(models.Model):
                          condition=models.Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["-reported_at", "-id"], name="problem_open_reported",
                          condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["open_flag", "-reported_at", "-id"], name="problem_open_flag_reported"),
+            models.Index(fields=["open_flag", "deadline", "id"], name="problem_open_flag_deadline"),
             # Warned problems are few and looked at often (the red list is every supervisor's first page).
             models.Index(fields=["warning", "-reported_at", "-id"], name="problem_warned_reported",
                          condition=~models.Q(warning="")),

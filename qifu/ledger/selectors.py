@@ -61,7 +61,7 @@ def problem_list(*, user: User, filters: ProblemFilter | None = None) -> QuerySe
     if f.tier:
         qs = qs.filter(tier=f.tier)
     if f.status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(open_flag=True)
     elif f.status:
         qs = qs.filter(status=f.status)
     if f.category:
