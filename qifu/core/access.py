@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from qifu.organisations.choices import RegionLevel, Role, UnitKind
+from qifu.organisations.choices import Role, UnitKind, code_prefix
 
 VIEW = "view"
 CHANGE = "change"
@@ -51,13 +51,7 @@ class Grant:
 
     @property
     def region_prefix(self) -> str | None:
-        if not self.region_code:
-            return None
-        if self.region_level == RegionLevel.PROVINCE:
-            return self.region_code[:2]
-        if self.region_level == RegionLevel.PREFECTURE:
-            return self.region_code[:4]
-        return self.region_code
+        return code_prefix(self.region_code, self.region_level)
 
 
 def grants(user: Any) -> list[Grant]:

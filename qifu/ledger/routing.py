@@ -11,27 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qifu.organisations.choices import RegionLevel
+from qifu.organisations.choices import code_prefix
 
 from .models import Assignment, Problem
 
 CHUNK = 5000
 
 
-def region_prefix(code: str | None, level: int | None) -> str | None:
-    """The code prefix of a region and everything inside it (None for no region)."""
-    if not code:
-        return None
-    if level == RegionLevel.PROVINCE:
-        return code[:2]
-    if level == RegionLevel.PREFECTURE:
-        return code[:4]
-    return code
-
-
 def beyond_region(problem_region: str, unit_region: str | None, unit_level: int | None) -> bool:
     """Whether a hop to a unit in ``unit_region`` leaves the problem's region."""
-    prefix = region_prefix(unit_region, unit_level)
+    prefix = code_prefix(unit_region, unit_level)
     return prefix is None or not (problem_region or "").startswith(prefix)
 
 

@@ -11,6 +11,18 @@ class RegionLevel(models.IntegerChoices):
     COUNTY = 3, _("District / county")
 
 
+def code_prefix(code: str | None, level: int | None) -> str | None:
+    """The code prefix shared by a region and everything inside it (None for no region): 51 for a province,
+    5101 for a prefecture-level city, the whole code below."""
+    if not code:
+        return None
+    if level == RegionLevel.PROVINCE:
+        return code[:2]
+    if level == RegionLevel.PREFECTURE:
+        return code[:4]
+    return code
+
+
 class IndustryLevel(models.IntegerChoices):
     SECTION = 1, pgettext_lazy("industry level", "Section")
     DIVISION = 2, pgettext_lazy("industry level", "Division")

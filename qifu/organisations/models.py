@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from qifu.core.querysets import RestrictedQuerySet
 
-from .choices import IndustryLevel, RegionLevel, Role, UnitKind
+from .choices import IndustryLevel, RegionLevel, Role, UnitKind, code_prefix
 
 
 class Region(models.Model):
@@ -36,11 +36,7 @@ class Region(models.Model):
     @property
     def code_prefix(self) -> str:
         """The code prefix shared by this region and everything inside it."""
-        if self.level == RegionLevel.PROVINCE:
-            return self.code[:2]
-        if self.level == RegionLevel.PREFECTURE:
-            return self.code[:4]
-        return self.code
+        return code_prefix(self.code, self.level) or ""
 
     def province_code(self) -> str:
         return self.code[:2] + "0000"
