@@ -66,9 +66,12 @@ def region_prefix(code: str) -> str:
 
 
 def _prefix_q(field: str, prefixes: tuple[str, ...]) -> Q:
+    """Codes under any of the prefixes, as index ranges (the access module's one rule, not LIKE)."""
+    if "" in prefixes:
+        return Q()
     q = Q(pk__in=[])
     for p in prefixes:
-        q |= Q(**{f"{field}__startswith": p})
+        q |= access.code_range(field, p)
     return q
 
 
@@ -87,7 +90,7 @@ class Scope:
         if self.kind == "regions":
             qs = qs.filter(_prefix_q("region__code", self.prefixes))
         if self.region:
-            qs = qs.filter(region__code__startswith=self.region)
+            qs = qs.filter(access.code_range("region__code", self.region))
         return qs
 
     def reports(self) -> QuerySet[StatusReport]:
@@ -98,7 +101,7 @@ class Scope:
         elif self.kind == "regions":
             qs = qs.filter(_prefix_q("region__code", self.prefixes))
         if self.region:
-            qs = qs.filter(region__code__startswith=self.region)
+            qs = qs.filter(access.code_range("region__code", self.region))
         return qs
 
     def figures(self) -> QuerySet[DailyFigure] | None:
@@ -106,7 +109,7 @@ class Scope:
         if self.kind == "enterprises":
             return None
         qs = DailyFigure.objects.restrict(self.user, access.VIEW)
-        return qs.filter(region__code__startswith=self.region) if self.region else qs
+        return qs.filter(access.code_range("region__code", self.region)) if self.region else qs
 
 
 def scope_for(*, user: User, region: str = "") -> Scope:
@@ -239,7 +242,7 @@ def drilldown(*, scope: Scope, day: date, kind: str = "enterprises", district: s
     if kind in ("enterprises", "not_reported", "not_resumed_any"):
         qs = scope.enterprises()
         if district:
-            qs = qs.filter(region__code__startswith=district)
+            qs = qs.filter(access.code_range("region__code", district))
         if industry:
             qs = qs.filter(industry_id=industry)
         if kind == "not_reported":
@@ -250,7 +253,7 @@ def drilldown(*, scope: Scope, day: date, kind: str = "enterprises", district: s
     else:
         reports = scope.reports().filter(date=day)
         if district:
-            reports = reports.filter(region__code__startswith=district)
+            reports = reports.filter(access.code_range("region__code", district))
         if industry:
             reports = reports.filter(industry_id=industry)
         statuses = {"resumed": RESUMED_STATUSES, "not_resumed": (ResumptionStatus.NOT_RESUMED,),
