@@ -306,6 +306,12 @@ def figures_rows(f: Figures, before_label: str) -> list[dict[str, Any]]:
     return rows
 
 
+def region_names(codes: set[str] | list[str]) -> dict[str, str]:
+    """Full names of region codes (pick-up points), one query."""
+    return {c: full or name for c, full, name in
+            Region.objects.filter(code__in=list(codes)).values_list("code", "full_name", "name")}
+
+
 # --- plans, trips, health ---------------------------------------------------------------------------------------
 
 

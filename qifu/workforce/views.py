@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -135,6 +136,8 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
         "plans": selectors.plans(user=request.user, enterprise_id=enterprise.pk)[:20],
         "health": selectors.health_events(user=request.user, enterprise_id=enterprise.pk)[:20],
         "warnings": selectors.health_warnings([enterprise.pk]).get(enterprise.pk, []),
+        "projects": selectors.projects(user=request.user).filter(
+            Q(owner=enterprise) | Q(workforce_members__enterprise=enterprise)).distinct(),
     }
     return render(request, "workforce/roster.html", context)
 
@@ -243,8 +246,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except (ValidationError, Conflict) as exc:
                 messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("workforce-plan", pk=plan.pk)
-    context = {"plan": plan, "may_decide": may_decide, "form": form,
-               "trips": selectors.trips(user=request.user, plan_id=plan.pk),
+    trips = list(selectors.trips(user=request.user, plan_id=plan.pk))
+    codes = {c for b in plan.result.get("buses", []) for c, _n in b["pickups"]}
+    names = selectors.region_names(codes)
+    for t in trips:  # pick-up points by name, in route order
+        t.stops = [(c, names.get(c, c), n) for c, n in t.pickups]
+    proposed = [{"stops": [(c, names.get(c, c), n) for c, n in b["pickups"]], "distance_km": b["distance_km"]}
+                for b in plan.result.get("buses", [])]
+    context = {"plan": plan, "may_decide": may_decide, "form": form, "trips": trips, "proposed": proposed,
                "may_move": access.allowed(request.user, access.CHANGE, plan.enterprise)
                or access.may_approve_transport(request.user, plan.enterprise)}
     return render(request, "workforce/plan.html", context)

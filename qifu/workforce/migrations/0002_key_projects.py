@@ -16,7 +16,10 @@ def to_key_projects(apps, schema_editor):  # type: ignore[no-untyped-def]
     LodgingRule = apps.get_model("workforce", "LodgingRule")
     Shuttle = apps.get_model("workforce", "Shuttle")
     for project in Project.objects.all():
-        enterprise_ids = list(project.enterprises.values_list("pk", flat=True))
+        # through the link table: the old M2M's reverse name is the new ProjectMember's, so the manager would
+        # look in the wrong place while both exist in this migration's state
+        enterprise_ids = list(Project.enterprises.through.objects.filter(project_id=project.pk)
+                              .values_list("enterprise_id", flat=True))
         matches = list(KeyProject.objects.filter(name=project.name))
         if len(matches) != 1:
             matches = list(KeyProject.objects.filter(owner_id__in=enterprise_ids))
