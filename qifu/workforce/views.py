@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,10 @@ def workers_import(request: HttpRequest, pk: int) -> HttpResponse:
         if report.ok:
             token = secrets.token_hex(16)
             UPLOADS.mkdir(parents=True, exist_ok=True)
+            stale = time.time() - 24 * 3600  # previews nobody confirmed: their files go after a day
+            for old in UPLOADS.glob("*.xlsx"):
+                if old.stat().st_mtime < stale:
+                    old.unlink(missing_ok=True)
             upload = form.cleaned_data["file"]
             upload.seek(0)
             with _upload_path(enterprise, request.user, token).open("wb") as out:

@@ -23,8 +23,29 @@ def _migrate(target: list[tuple[str, str]]) -> Any:
     return executor.loader.project_state([*others, *target]).apps
 
 
+@pytest.fixture
+def reference(transactional_db: Any) -> None:
+    """A transactional test may follow another one's flush, which empties the migration-loaded tables."""
+    from qifu.core import workdays
+    from qifu.core.models import CalendarDay
+    from qifu.ledger.migrations import _seed
+    from qifu.organisations import reference as loaders
+    from qifu.organisations.models import Industry, Region
+
+    if not Region.objects.exists():
+        loaders.load_regions(Region)
+    if not Industry.objects.exists():
+        loaders.load_industries(Industry)
+    if not CalendarDay.objects.exists():
+        workdays.seed_calendar()
+    _seed.seed_categories()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_old_projects_map_to_key_projects_by_name_or_owner(world: Any) -> None:
+def test_old_projects_map_to_key_projects_by_name_or_owner(reference: None) -> None:
+    from qifu.core.testing.factories import World
+
+    world = World()
     apps = _migrate(BEFORE)
     try:
         Project = apps.get_model("workforce", "Project")
