@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from qifu.core import access, excel
 from qifu.core.excel import ImportReport
 from qifu.enterprises.models import Enterprise
-from qifu.organisations.models import User
+from qifu.organisations.models import Region, User
 
 from . import io, services
 
@@ -48,12 +48,14 @@ def workers_import(*, actor: User, enterprise_id: int, file: Any, dry_run: bool 
         report.errors.extend(file_errors)
         return report
     report.rows = len(rows)
+    codes = {str(row.get("origin") or "").strip() for row in rows}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     seen: dict[str, int] = {}
     valid: list[dict[str, Any]] = []
     for row in rows:
         data = services.WorkerInput(name=row.get("name"), phone=row.get("phone"), id_number=row.get("id_number"),
                                     origin=row.get("origin"), job=row.get("job") or "")
-        errors, cleaned = services.worker_errors(data)
+        errors, cleaned = services.worker_errors(data, regions)
         for field, messages in errors.items():
             for message in messages:
                 report.add_error(row.number, field, message, row.get(field))

@@ -250,3 +250,16 @@ def test_an_upload_leaving_off_a_worker_on_a_bus_is_rejected_whole(ww: Any) -> N
         [["工人0", "13800000000", id_number(0), "420102", "焊工"], ["新人", "13800000005", id_number(5), "420102", ""]]))
     assert not report.ok and "工人1" in report.errors[0].message and "*" in report.errors[0].message
     assert Worker.objects.count() == 2 and not Worker.objects.filter(id_number=id_number(5)).exists()
+
+
+def test_a_corrected_origin_moves_the_worker_between_aggregates_and_provinces(ww: Any) -> None:
+    upload(ww, n=1)
+    services.worker_move(actor=ww.contact_user, worker_id=Worker.objects.get().pk, to_state="arrived")
+    report = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(
+        [["工人0", "13800000000", id_number(0), "510502", "焊工"]]))
+    assert report.ok and report.updated == 1
+    groups = {g.origin_id: (g.expected, g.arrived) for g in OriginGroup.objects.filter(enterprise=ww.ent_lqy)}
+    assert groups == {"420102": (0, 0), "510502": (1, 1)}
+    f = selectors.figures(user=ww.leader, enterprise_id=ww.ent_lqy.pk)
+    assert f.baseline_by_province == {"420000": 0, "510000": 1} and f.latest["on_site"] == 1
+    assert {k: v for k, v in f.latest["by_province"].items() if v} == {"510000": 1}
