@@ -9,7 +9,8 @@
 2. Return figures for a city of 1,000,000 workers (--quick 100,000): enterprises in Chengdu's 20 districts, each
    with workers from several provinces arriving over 60 days, written as the per-enterprise and per-district
    tallies the services keep; the city's figures day by day by origin province (what the overview and the API
-   answer) ≤ 200 ms, and one enterprise's figures.
+   answer) ≤ 200 ms, everything the city's figures page reads (those figures, its districts side by side and
+   the chart data: ``figures_page_ms``), and one enterprise's figures.
 The last line is JSON: ``scale.workers``, ``metrics.plan_s``, ``metrics.plan_gap_pct``, ``metrics.figures_ms``.
 """
 
@@ -114,12 +115,20 @@ def main() -> None:
         city = selectors.figures(user=leader, region="510100")
         assert city.baseline == workers, city.baseline
         figures_ms = median_ms(lambda: selectors.figures(user=leader, region="510100"))
+        city_region = selectors.region_for_figures(user=leader, code="510100")
+
+        def page() -> None:
+            f = selectors.figures(user=leader, region="510100")
+            selectors.district_figures(user=leader, region=city_region)
+            selectors.figures_chart(f)
+
+        page_ms = median_ms(page)
         enterprise_ms = median_ms(lambda: selectors.figures(user=leader, enterprise_id=one))
     emit(
         "workforce",
         {"workers": workers, "plan_workers": plan.pop("plan_workers"), "origins": plan.pop("origins"),
          "tally_rows": tally_rows, "days": DAYS, "database": vendor, "generate_s": generate_s},
-        {**plan, "figures_ms": figures_ms, "enterprise_figures_ms": enterprise_ms,
+        {**plan, "figures_ms": figures_ms, "figures_page_ms": page_ms, "enterprise_figures_ms": enterprise_ms,
          "city_rate_last_day": city.latest["rate"]},
         {"plan_s": 10, "plan_gap_pct": 5, "figures_ms": 200},
         {"plan_s_vs_target": round(plan["plan_s"] / 10, 3), "figures_vs_target": round(figures_ms / 200, 3)},

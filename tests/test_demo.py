@@ -246,6 +246,19 @@ def test_workforce_as_the_seed_tells_it(demo):  # type: ignore[no-untyped-def]
     assert event.status == "cleared" and event.customers.filter(pk=faw.pk).exists()
     assert {"nat_1", "nat_2", "ct", "expert_review"} <= set(event.steps.values_list("kind", flat=True))
     assert ReturnTally.objects.filter(enterprise__isnull=True).exists()
+    # the workforce hangs on the Gulei key project; the towns' refusal is a closed ledger problem linked to the
+    # rule recorded on the project with its shuttles
+    from qifu.projects.models import KeyProject
+    from qifu.workforce.models import LodgingRule
+
+    project = KeyProject.objects.get(code="gulei")
+    assert selectors.figures(user=leader, project_id=project.pk).baseline >= 7000
+    assert len(selectors.project_enterprise_ids(project)) == len(scenario.GULEI_ENTERPRISES)
+    rule = LodgingRule.objects.select_related("problem").get(project=project)
+    assert "点对点、不拒收" in rule.rule and project.shuttles.count() == 3
+    assert rule.problem.status == "closed" and rule.problem.category.code == "staffing"
+    assert rule.problem.reported_at.date() == date(2020, 2, 10) and "点对点、不拒收" in rule.problem.resolution
+    assert rule.problem.events.filter(code="escalated").exists()
 
 
 def test_gulei_equipment_ledger_as_the_seed_counts_it(demo):  # type: ignore[no-untyped-def]

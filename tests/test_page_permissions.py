@@ -308,6 +308,9 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "supplychain-import": (ent, "get", only(SC_IMPORTERS) | {"team_member": 404}),
     "supplychain-import-template": (None, "get", only((*SC_IMPORTERS, "team_member"))),
     "workforce-home": (None, "get", SIGNED_IN),
+    # a district's return figures: officials (each within its scope; a district outside a command center's is 404)
+    "workforce-figures": (lambda w: {"code": "510112"}, "get", only(OFFICIALS)),
+    "workforce-project": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
     "workforce-roster": (ent, "get", only(SEES_ENT, otherwise=404)),
     "workforce-import": (ent, "get", only(CHANGES_ENT, visible=SEES_ENT, otherwise=404)),
     "workforce-import-template": (None, "get", only(tuple(r for r in ALL_ROLES if r != "nobody"))),

@@ -367,19 +367,6 @@ def _tally_rule(user: Any, action: str) -> Q:
     return q
 
 
-def _workforce_project_rule(user: Any, action: str) -> Q:
-    """Workforce projects (rosters, lodging rules) of the enterprises one sees (changing one: changing one of
-    its enterprises)."""
-    if has_role(user, Role.ADMINISTRATOR) or (action == VIEW and has_role(user, Role.LEADERSHIP)):
-        return EVERYTHING
-    from qifu.enterprises.models import Enterprise
-
-    cond = _enterprise_rule(user, VIEW if action == VIEW else CHANGE)
-    if cond == NOTHING:
-        return NOTHING
-    return Q(enterprises__in=Enterprise.objects.filter(cond).values("pk"))
-
-
 def may_unmask(user: Any, enterprise: Any) -> bool:
     """Phones and ID numbers are shown in full only to the enterprise itself (its contacts) and to the health
     authority of its region; every such view is logged by the caller."""
@@ -439,8 +426,6 @@ RULES: dict[str, Rule] = {
     # workforce return: rosters follow the enterprise; plans and trips also the transport department of its
     # region, health events and personal lists also the health authority; district tallies the figure scope
     "workforce.authority": _reference_rule,
-    "workforce.project": lambda user, action: _workforce_project_rule(user, action),
-    "workforce.shuttle": lambda user, action: _through_workforce_project(user, action),
     "workforce.origingroup": _through_enterprise_or_authority("enterprise_id", ("health", "transport"), "enterprise__region_id"),
     "workforce.worker": _through_enterprise_or_authority("enterprise_id", ("health",), "enterprise__region_id"),
     "workforce.returntally": lambda user, action: _tally_rule(user, action),
@@ -541,6 +526,14 @@ RULES.update({
     "projects.vehiclepass": _vehicle_pass_rule,
 })
 
+# workforce return on a key project: the enterprises making up its roster, its lodging rule and shuttles follow
+# the key project (seen by whoever sees the project; kept by its work team and its region's command center)
+RULES.update({
+    "workforce.projectmember": _through_project,
+    "workforce.lodgingrule": _through_project,
+    "workforce.shuttle": _through_project,
+})
+
 
 def _enterprise_ids(user: Any, action: str) -> Q:
     from qifu.enterprises.models import Enterprise
@@ -623,15 +616,6 @@ def _daily_figure_rule(user: Any, action: str) -> Q:
     if kind == "all":
         return EVERYTHING
     return _any_prefix("region__code", prefixes) if kind == "regions" else NOTHING
-
-
-def _through_workforce_project(user: Any, action: str) -> Q:
-    from qifu.workforce.models import Project
-
-    cond = _workforce_project_rule(user, action)
-    if cond in (EVERYTHING, NOTHING):
-        return cond
-    return Q(project__in=Project.objects.filter(cond).values("pk"))
 
 
 def register(label: str, rule: Rule) -> None:

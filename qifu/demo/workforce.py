@@ -3,9 +3,12 @@
 - 古雷炼化一体化项目: 7,000 workers before the Spring Festival, 72% from outside Fujian, over 550 in Hubei; from
   9 Feb chartered point-to-point buses fetched them from Sichuan, Yunnan, Jiangsu…; over 10,000 on site by 28 Mar
   (contractors' new hires included, so the return rate passes 100%). 120 Hubei workers are still at their origin,
-  ready for a plan. The rule agreed after the towns refused to lodge out-of-province workers ("point to point, no
-  rejection", daily shuttles to the site only) is on the project with its shuttles. (The ledger demo keeps its own
-  problem counts, so the refusal itself is not added to it; the page and API raise such problems as ledger ones.)
+  ready for a plan. The workforce hangs on the Gulei key project (projects.KeyProject, loaded before this part):
+  the owner and its two contractors make up its roster. The towns' refusal to lodge out-of-province workers is a
+  ledger problem raised through the workforce and ledger services on 10 Feb (accepted by the work team, escalated
+  to the command center, resolved on 12 Feb with "点对点、不拒收" and daily shuttles, confirmed and closed), and the
+  rule agreed is recorded on the key project with its shuttles, linked to that problem. Those service calls run
+  on the demo's clock (``timezone.now`` set to the day in 2020), so the ledger shows them when they happened.
 - 四川一汽丰田: the 66 interns stuck in Luzhou (a named list, phones and ID numbers masked for officials), fetched on
   8 Feb by the two direct coaches (66 seats, 33 each) the transport department approved, as in the ledger's case.
 - 天津矢崎 Chengdu branch (an FAW Toyota supplier): a new hire with a fever, hospital, CT, two nucleic-acid tests and
@@ -17,21 +20,27 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
+
+from django.utils import timezone
 
 from qifu.core.workdays import SHANGHAI
 from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Region, User
+from qifu.projects.models import KeyProject
+from qifu.workforce import services
 from qifu.workforce.models import (
     Authority,
     BusPlan,
     HealthEvent,
     HealthStep,
     OriginGroup,
-    Project,
+    ProjectMember,
     ReturnTally,
-    Shuttle,
     Trip,
     Worker,
 )
@@ -77,17 +86,54 @@ def _user(username: str) -> User:
     return User.objects.get(username=username)
 
 
+@contextmanager
+def _clock(at: datetime) -> Iterator[None]:
+    """Run services as if it were ``at`` (the demo replays 2020 through the real services)."""
+    with mock.patch.object(timezone, "now", return_value=at):
+        yield
+
+
+def _lodging_refusal(project: KeyProject, owner: Enterprise) -> None:
+    """The towns near Gulei refuse to house out-of-province workers: a ledger problem raised, escalated and
+    resolved through the services, and the rule agreed recorded on the key project with its shuttles."""
+    from qifu.enterprises.models import EnterpriseContact
+    from qifu.ledger import services as ledger
+
+    team, cc = _user("gulei_team"), _user("gulei_cc")
+    contact = EnterpriseContact.objects.filter(enterprise=owner, user__isnull=False).select_related("user").first()
+    with _clock(_at(date(2020, 2, 10), 9, 30)):
+        problem = services.ledger_problem_raise(
+            actor=team, enterprise_id=owner.pk, kind="lodging", title="周边乡镇拒绝外省返岗人员入住",
+            description="杜浔、霞美等周边乡镇以防疫为由拒绝外省返岗人员入住出租屋和宾馆，首批四川、云南包车"
+                        "人员抵达后无处住宿。", workers=5040)
+    with _clock(_at(date(2020, 2, 10), 11, 0)):
+        ledger.problem_escalate(actor=team, problem_id=problem.pk,
+                                reason="涉及周边乡镇，需开发区指挥部协调。")
+    resolution = ("与杜浔、霞美、古雷三镇议定“点对点、不拒收”：外省返岗人员经健康检测后由企业点对点接回，周边"
+                  "乡镇不得拒收；集中住宿点与工地之间每日班车接送，只往返工地。")
+    with _clock(_at(date(2020, 2, 12), 18, 0)):
+        ledger.problem_resolve(actor=cc, problem_id=problem.pk, resolution_type="solved", resolution=resolution)
+    with _clock(_at(date(2020, 2, 12), 18, 30)):
+        services.project_rule_set(actor=team, project_id=project.pk, problem_id=problem.pk, rule=resolution,
+                                  shuttles=[services.ShuttleInput("杜浔镇集中住宿点", time(6, 30), 45, time(18, 30)),
+                                            services.ShuttleInput("霞美镇集中住宿点", time(6, 40), 45, time(18, 40)),
+                                            services.ShuttleInput("古雷镇员工宿舍", time(7, 0), 33, time(19, 0))])
+    with _clock(_at(date(2020, 2, 13), 16, 0)):
+        ledger.problem_check(actor=team, problem_id=problem.pk, note="已回访，首批外省员工已入住集中住宿点，班车正常运行。")
+    if contact is not None:
+        with _clock(_at(date(2020, 2, 14), 10, 0)):
+            ledger.problem_confirm(actor=contact.user, problem_id=problem.pk, rating="satisfied")
+    else:  # the Gulei contacts have no login in the demo: the confirmation period ran out, as the sweep records it
+        with _clock(_at(date(2020, 2, 20), 7, 0)):
+            ledger.problem_expire_confirmation(problem_id=problem.pk)
+
+
 def _gulei(ctx: sc.Context, rng: random.Random) -> None:
     owner = Enterprise.objects.get(name=sc.GULEI_OWNER["name"])
-    project = Project.objects.create(
-        name=sc.GULEI_PROJECT, region_id=sc.GULEI_REGION, lodging_rule="点对点、不拒收：外省返岗人员经健康检测后由企业点对点"
-        "接回，周边乡镇不得拒收；住宿点与工地之间每日班车接送，只往返工地。", rule_agreed_at=_at(date(2020, 2, 12), 18))
-    project.enterprises.set(Enterprise.objects.filter(name__in=[g["name"] for g in sc.GULEI_ENTERPRISES]))
-    Shuttle.objects.bulk_create([
-        Shuttle(project=project, lodging="杜浔镇集中住宿点", departs=time(6, 30), returns=time(18, 30), seats=45),
-        Shuttle(project=project, lodging="霞美镇集中住宿点", departs=time(6, 40), returns=time(18, 40), seats=45),
-        Shuttle(project=project, lodging="古雷镇员工宿舍", departs=time(7, 0), returns=time(19, 0), seats=33),
-    ])
+    project = KeyProject.objects.get(owner=owner, name=sc.GULEI_PROJECT)
+    ProjectMember.objects.bulk_create([ProjectMember(project=project, enterprise=e) for e in Enterprise.objects.filter(
+        name__in=[g["name"] for g in sc.GULEI_ENTERPRISES]).exclude(pk=owner.pk)])
+    _lodging_refusal(project, owner)
     team = _user("gulei_team")
     # Origin groups: each province's workers over a few of its counties.
     groups: list[OriginGroup] = []
@@ -194,7 +240,7 @@ def load_workforce(ctx: sc.Context) -> None:
     for code, kind, region in (("cd-jtj", "transport", sc.CHENGDU), ("cd-wjw", "health", sc.CHENGDU),
                                ("gulei-cc", "transport", sc.GULEI_REGION), ("gulei-cc", "health", sc.GULEI_REGION)):
         Authority.objects.get_or_create(unit=units[code], kind=kind, region_id=region)
-    if Project.objects.filter(name=sc.GULEI_PROJECT).exists():
+    if OriginGroup.objects.filter(enterprise__name=sc.GULEI_OWNER["name"]).exists():
         ctx.say("  workforce: already loaded")
         return
     rng = sc.rng_for("workforce")

@@ -1,5 +1,5 @@
-"""Back office: which units act as transport department or health authority for which region, and the key
-projects with their enterprises (rules and shuttles are recorded through the service)."""
+"""Back office: which units act as transport department or health authority for which region, and which
+enterprises make up a key project's roster (rules and shuttles are recorded through the service)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from qifu.core.admin_mixins import EventRecordingAdmin
 
-from .models import Authority, Project
+from .models import Authority, ProjectMember
 
 
 @admin.register(Authority)
@@ -18,8 +18,8 @@ class AuthorityAdmin(EventRecordingAdmin, admin.ModelAdmin):
     raw_id_fields = ("region",)
 
 
-@admin.register(Project)
-class ProjectAdmin(EventRecordingAdmin, admin.ModelAdmin):
-    list_display = ("name", "region", "rule_agreed_at")
-    raw_id_fields = ("region", "enterprises")
-    readonly_fields = ("lodging_rule", "rule_agreed_at")
+@admin.register(ProjectMember)
+class ProjectMemberAdmin(EventRecordingAdmin, admin.ModelAdmin):
+    list_display = ("project", "enterprise")
+    list_filter = ("project",)
+    raw_id_fields = ("enterprise",)

@@ -11,11 +11,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from qifu.core import access
-from qifu.core.schemas import ImportReportOut
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
 from . import imports, selectors, services
-from .models import BusPlan, HealthEvent, Project, Trip
+from .models import BusPlan, HealthEvent, Trip
 from .schemas import (
     CloseIn,
     DecisionIn,
@@ -25,6 +24,7 @@ from .schemas import (
     GroupOut,
     HealthEventIn,
     HealthEventOut,
+    MembersIn,
     PlanIn,
     PlanOut,
     ProblemRefOut,
@@ -35,6 +35,7 @@ from .schemas import (
     StepIn,
     TripOut,
     WarningOut,
+    WorkerImportReportOut,
     WorkerMoveIn,
     WorkerOut,
     WorkersOut,
@@ -91,8 +92,11 @@ def workers_list(request: HttpRequest, enterprise_id: int, state: str = "") -> A
     return {"unmasked": unmasked, "items": rows}
 
 
-@router.post("/enterprises/{enterprise_id}/workers/import", response={200: ImportReportOut, 400: ImportReportOut},
-             summary="Upload the personal list: all rows or none, with a row-by-row report")
+@router.post("/enterprises/{enterprise_id}/workers/import",
+             response={200: WorkerImportReportOut, 400: WorkerImportReportOut},
+             summary="Upload the full personal list: all rows or none, with a row-by-row report; dry_run=true "
+                     "previews how many workers are added, changed, marked not returning (left off while still at "
+                     "origin) and removed (left off when already back)")
 def workers_import(request: HttpRequest, enterprise_id: int, file: UploadedFile = File(...),  # noqa: B008
                    dry_run: bool = False) -> Any:
     report = imports.workers_import(actor=auth_user(request), enterprise_id=enterprise_id, file=file,
@@ -168,23 +172,45 @@ def request_create(request: HttpRequest, enterprise_id: int, payload: RequestIn)
     return Status(201, {"problem_id": p.pk, "number": p.number})
 
 
-def _project(p: Project) -> dict[str, Any]:
-    return {"id": p.pk, "name": p.name, "region_code": p.region_id, "lodging_rule": p.lodging_rule,
-            "rule_agreed_at": p.rule_agreed_at, "enterprise_ids": [e.pk for e in p.enterprises.all()],
-            "shuttles": list(p.shuttles.values("lodging", "departs", "returns", "seats"))}
+def _project(user: Any, p: Any) -> dict[str, Any]:
+    w = selectors.project_workforce(user=user, project=p)
+    return {"id": p.pk, "code": p.code, "name": p.name, "region_code": p.region_id, "owner_id": p.owner_id,
+            "lodging_rule": w.rule.rule if w.rule else "", "rule_agreed_at": w.rule.agreed_at if w.rule else None,
+            "rule_problem_id": w.rule.problem_id if w.rule else None,
+            "enterprise_ids": [e.pk for e in w.enterprises], "totals": w.totals,
+            "shuttles": [{"lodging": s.lodging, "departs": s.departs, "returns": s.returns, "seats": s.seats}
+                         for s in w.shuttles]}
 
 
-@router.get("/projects", response=list[ProjectOut], summary="Key projects with their lodging rules and shuttles")
+@router.get("/projects", response=list[ProjectOut],
+            summary="Key projects with their roster totals, lodging rules and shuttles")
 def project_list(request: HttpRequest) -> Any:
-    return [_project(p) for p in Project.objects.restrict(auth_user(request), access.VIEW).distinct()]
+    user = auth_user(request)
+    return [_project(user, p) for p in selectors.projects(user=user)[:PAGE_SIZE]]
+
+
+@router.get("/projects/{project_id}", response=ProjectOut, summary="One key project's workforce")
+def project_get(request: HttpRequest, project_id: int) -> Any:
+    user = auth_user(request)
+    return _project(user, selectors.project_get(user=user, pk=project_id))
 
 
 @router.post("/projects/{project_id}/rule", response=ProjectOut,
-             summary="Record the agreed lodging rule and its daily shuttles")
+             summary="Record the agreed lodging rule, its daily shuttles and the ledger problem it settled")
 def project_rule(request: HttpRequest, project_id: int, payload: RuleIn) -> Any:
-    p = services.project_rule_set(actor=auth_user(request), project_id=project_id, rule=payload.rule,
-                                  shuttles=[services.ShuttleInput(**s.model_dump()) for s in payload.shuttles])
-    return _project(p)
+    user = auth_user(request)
+    services.project_rule_set(actor=user, project_id=project_id, rule=payload.rule,
+                              shuttles=[services.ShuttleInput(**s.model_dump()) for s in payload.shuttles],
+                              problem_id=payload.problem_id)
+    return _project(user, selectors.project_get(user=user, pk=project_id))
+
+
+@router.post("/projects/{project_id}/members", response=ProjectOut,
+            summary="Set the enterprises (besides the owner) whose rosters make up the project's")
+def project_members(request: HttpRequest, project_id: int, payload: MembersIn) -> Any:
+    user = auth_user(request)
+    services.project_members_set(actor=user, project_id=project_id, enterprise_ids=payload.enterprise_ids)
+    return _project(user, selectors.project_get(user=user, pk=project_id))
 
 
 def _event(user: Any, e: HealthEvent) -> dict[str, Any]:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from datetime import time
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import HealthStatus, HealthStepKind, StepResult
+
+SHUTTLE_LINE = re.compile(r"^(?P<lodging>[^,，]+)[,，]\s*(?P<departs>\d{1,2}:\d{2})\s*[,，]\s*(?P<returns>\d{1,2}:\d{2})?\s*"
+                          r"[,，]\s*(?P<seats>\d+)\s*$")
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))  # ValueError when out of range
 
 
 class PlanForm(forms.Form):
@@ -55,3 +67,50 @@ class CloseForm(forms.Form):
         (HealthStatus.CLEARED.value, HealthStatus.CLEARED.label),
         (HealthStatus.CONFIRMED.value, HealthStatus.CONFIRMED.label)])
     outcome = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RuleForm(forms.Form):
+    rule = forms.CharField(label=_("Agreed lodging rule"), widget=forms.Textarea(attrs={"rows": 3}))
+    problem = forms.CharField(label=_("Ledger problem number"), max_length=32, required=False,
+                              help_text=_("The problem the rule settled, e.g. towns refusing lodging."))
+    shuttles = forms.CharField(label=_("Daily shuttles"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                               help_text=_("One per line: lodging, departs, returns, seats (e.g. 杜浔镇集中住宿点, "
+                                           "06:30, 18:30, 45)."))
+
+    def clean_problem(self) -> str:
+        from qifu.ledger.models import Problem
+
+        number = (self.cleaned_data.get("problem") or "").strip().upper()
+        self.cleaned_data["problem_id"] = None
+        if number:
+            problem = Problem.objects.filter(number=number).only("pk").first()
+            if problem is None:
+                raise forms.ValidationError(_("No ledger problem has this number."))
+            self.cleaned_data["problem_id"] = problem.pk
+        return number
+
+    def clean_shuttles(self) -> list[Any]:
+        from .services import ShuttleInput
+
+        shuttles, errors = [], []
+        for n, line in enumerate((self.cleaned_data.get("shuttles") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            m = SHUTTLE_LINE.match(line.strip())
+            try:
+                if m is None:
+                    raise ValueError
+                departs = _clock(m["departs"])
+                returns = _clock(m["returns"]) if m["returns"] else None
+            except ValueError:
+                errors.append(_("Line %(n)d: write lodging, departs, returns, seats.") % {"n": n})
+                continue
+            shuttles.append(ShuttleInput(m["lodging"].strip(), departs, int(m["seats"]), returns))
+        if errors:
+            raise forms.ValidationError(errors)
+        return shuttles
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data.setdefault("problem_id", None)
+        return data

@@ -1,36 +1,61 @@
 """The personal list upload: every row validated (ID numbers with their check digit, phones, origin codes),
-then all rows written or none, with a row-by-row report."""
+then all rows written or none, with a row-by-row report. The file is the enterprise's full list: a preview
+(``dry_run``) says how many workers it adds, changes, marks not returning and removes, and the confirmed upload
+writes exactly that or nothing (see ``services.list_change``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qifu.core import access, excel
 from qifu.core.excel import ImportReport
 from qifu.enterprises.models import Enterprise
-from qifu.organisations.models import User
+from qifu.organisations.models import Region, User
 
 from . import io, services
 
 
-def workers_import(*, actor: User, enterprise_id: int, file: Any, dry_run: bool = False) -> ImportReport:
-    """Import an enterprise's personal list; rows are matched to existing workers by ID number."""
+@dataclass
+class WorkerImportReport(ImportReport):
+    """The import report plus the workers the full list marks not returning or removes."""
+
+    not_returning: int = 0
+    removed: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "not_returning": self.not_returning, "removed": self.removed}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "not_returning": self.not_returning, "removed": self.removed}
+
+
+def workers_import(*, actor: User, enterprise_id: int, file: Any, dry_run: bool = False,
+                   expected: dict[str, int] | None = None) -> WorkerImportReport:
+    """Import an enterprise's full personal list; rows are matched to existing workers by ID number. With
+    ``dry_run`` nothing is written and the report holds what the upload would do; ``expected`` (the counts of
+    the preview the user confirmed) makes the upload refuse if the stored list changed in between."""
     enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=enterprise_id)
-    report = ImportReport(dry_run=dry_run, columns=io.WORKER_COLUMNS)
+    report = WorkerImportReport(dry_run=dry_run, columns=io.WORKER_COLUMNS)
     rows, file_errors = excel.read_rows(file, io.WORKER_COLUMNS)
     if file_errors:
         report.errors.extend(file_errors)
         return report
     report.rows = len(rows)
+    codes = {str(row.get("origin") or "").strip() for row in rows}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     seen: dict[str, int] = {}
     valid: list[dict[str, Any]] = []
     for row in rows:
         data = services.WorkerInput(name=row.get("name"), phone=row.get("phone"), id_number=row.get("id_number"),
                                     origin=row.get("origin"), job=row.get("job") or "")
-        errors, cleaned = services.worker_errors(data)
+        errors, cleaned = services.worker_errors(data, regions)
         for field, messages in errors.items():
             for message in messages:
                 report.add_error(row.number, field, message, row.get(field))
@@ -41,8 +66,19 @@ def workers_import(*, actor: User, enterprise_id: int, file: Any, dry_run: bool 
             seen.setdefault(cleaned["id_number"], row.number)
         if not errors:
             valid.append(cleaned)
-    if report.errors or dry_run:
+    if report.errors:
         return report
-    with transaction.atomic():
-        report.created, report.updated = services.write_workers(actor=actor, enterprise=enterprise, rows=valid)
+    if dry_run:
+        change = services.list_change(enterprise=enterprise, rows=valid)
+    else:
+        try:
+            with transaction.atomic():
+                change = services.write_workers(actor=actor, enterprise=enterprise, rows=valid, expected=expected)
+        except ValidationError:
+            change = services.list_change(enterprise=enterprise, rows=valid)
+    for _worker, message in change.blocked:
+        report.add_error(None, "", message)
+    counts = change.counts
+    report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    report.not_returning, report.removed = counts["not_returning"], counts["removed"]
     return report

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from qifu.core.querysets import RestrictedQuerySet
 from qifu.enterprises.models import Enterprise
+from qifu.ledger.models import Problem
 from qifu.organisations.models import Region, Unit
+from qifu.projects.models import KeyProject
 
 from .choices import (
     AuthorityKind,
@@ -41,28 +43,44 @@ class Authority(models.Model):
         return f"{self.unit_id} {self.kind} {self.region_id}"
 
 
-class Project(models.Model):
-    """A key project whose enterprises' workers return together, with the lodging rule agreed with the towns."""
+class ProjectMember(models.Model):
+    """An enterprise whose workers make up a key project's roster (the owner always does; its contractors
+    and builders on site are added here)."""
 
-    name = models.CharField(_("name"), max_length=128, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
-    enterprises = models.ManyToManyField(Enterprise, related_name="workforce_projects", blank=True)
-    lodging_rule = models.TextField(_("agreed lodging rule"), blank=True)
-    rule_agreed_at = models.DateTimeField(null=True, blank=True)
+    project = models.ForeignKey(KeyProject, on_delete=models.CASCADE, related_name="workforce_members")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="workforce_projects")
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["project_id", "enterprise_id"]
+        constraints = [models.UniqueConstraint(fields=["project", "enterprise"], name="project_member_unique")]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.project_id} {self.enterprise_id}"
+
+
+class LodgingRule(models.Model):
+    """The lodging rule agreed for a key project (e.g. 点对点、不拒收 with daily shuttles to the site only),
+    with the ledger problem (towns refusing lodging) it settled."""
+
+    project = models.OneToOneField(KeyProject, on_delete=models.CASCADE, related_name="lodging_rule")
+    rule = models.TextField(_("agreed lodging rule"))
+    agreed_at = models.DateTimeField(_("agreed at"))
+    agreed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    problem = models.ForeignKey(Problem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name=_("ledger problem"))
+
+    objects = RestrictedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.project_id}"
 
 
 class Shuttle(models.Model):
     """A daily shuttle between lodging and the site, part of a project's lodging rule."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="shuttles")
+    project = models.ForeignKey(KeyProject, on_delete=models.CASCADE, related_name="shuttles")
     lodging = models.CharField(_("lodging"), max_length=128)
     departs = models.TimeField(_("departs"))
     returns = models.TimeField(_("returns"), null=True, blank=True)

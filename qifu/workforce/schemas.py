@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from qifu.core.schemas import ImportReportOut
+
 
 class GroupIn(Schema):
     origin: str = Field(description="GB/T 2260 code of the origin county (or province)")
@@ -145,6 +147,11 @@ class ShuttleIn(Schema):
 class RuleIn(Schema):
     rule: str
     shuttles: list[ShuttleIn] = []
+    problem_id: int | None = Field(None, description="The ledger problem the rule settled (towns refusing lodging)")
+
+
+class MembersIn(Schema):
+    enterprise_ids: list[int] = Field(description="Enterprises besides the owner whose rosters make up the project's")
 
 
 class ShuttleOut(Schema):
@@ -155,13 +162,17 @@ class ShuttleOut(Schema):
 
 
 class ProjectOut(Schema):
-    id: int
+    id: int = Field(description="The key project (projects.KeyProject)")
+    code: str
     name: str
     region_code: str
+    owner_id: int
     lodging_rule: str
     rule_agreed_at: dt.datetime | None
+    rule_problem_id: int | None
     enterprise_ids: list[int]
     shuttles: list[ShuttleOut]
+    totals: dict[str, int]
 
 
 class HealthEventIn(Schema):
@@ -214,3 +225,8 @@ class WarningOut(Schema):
     enterprise: str
     reported_at: dt.datetime
     kind: str
+
+
+class WorkerImportReportOut(ImportReportOut):
+    not_returning: int = Field(description="Workers still at origin left off the list: marked not returning")
+    removed: int = Field(description="Workers already back left off the list: removed")

@@ -14,9 +14,20 @@ from django.db.models import Count, Q, QuerySet, Sum
 from qifu.core import access
 from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Region, User
+from qifu.projects.models import KeyProject
 
 from .choices import HealthStatus, WorkerState
-from .models import BusPlan, HealthEvent, OriginGroup, Project, ReturnTally, Trip, Worker
+from .models import (
+    BusPlan,
+    HealthEvent,
+    LodgingRule,
+    OriginGroup,
+    ProjectMember,
+    ReturnTally,
+    Shuttle,
+    Trip,
+    Worker,
+)
 from .validators import mask_id, mask_phone
 
 STATES = tuple(WorkerState.values)
@@ -33,6 +44,100 @@ def enterprise_get(*, user: User, pk: int) -> Enterprise:
             raise access.NotFound
         enterprise = candidate
     return enterprise
+
+
+def project_enterprise_ids(project: KeyProject) -> list[int]:
+    """The enterprises whose rosters make up the key project's: its owner and the members recorded for it."""
+    members = ProjectMember.objects.filter(project=project).values_list("enterprise_id", flat=True)
+    return sorted({project.owner_id, *members})
+
+
+def project_get(*, user: User, pk: int) -> KeyProject:
+    """A key project the user sees (404 otherwise)."""
+    return access.get_or_404(KeyProject.objects.select_related("owner", "region"), user, access.VIEW, pk=pk)
+
+
+def projects(*, user: User) -> QuerySet[KeyProject]:
+    """The key projects the user sees, for the workforce overview."""
+    return KeyProject.objects.restrict(user, access.VIEW).select_related("owner", "region").order_by("code")
+
+
+@dataclass
+class ProjectWorkforce:
+    project: KeyProject
+    enterprises: list[Enterprise]
+    totals: dict[str, int]
+    by_province: list[dict[str, Any]]
+    rule: LodgingRule | None
+    shuttles: list[Shuttle]
+
+
+def project_workforce(*, user: User, project: KeyProject) -> ProjectWorkforce:
+    """A key project's roster summed over its enterprises (by state and origin province), with its lodging
+    rule and shuttles. Aggregates only: personal lists stay on each enterprise's page."""
+    ids = project_enterprise_ids(project)
+    groups = OriginGroup.objects.filter(enterprise_id__in=ids)
+    sums = groups.aggregate(expected=Sum("expected"), **{s: Sum(s) for s in STATES})
+    totals = {k: v or 0 for k, v in sums.items()}
+    provinces: dict[str, dict[str, int]] = defaultdict(lambda: {"expected": 0, "on_site": 0, "at_origin": 0})
+    for row in groups.values("origin_id", "expected", "arrived", "observation", "at_work", "at_origin"):
+        p = provinces[row["origin_id"][:2] + "0000"]
+        p["expected"] += row["expected"]
+        p["on_site"] += row["arrived"] + row["observation"] + row["at_work"]
+        p["at_origin"] += row["at_origin"]
+    names = dict(Region.objects.filter(code__in=list(provinces)).values_list("code", "name"))
+    by_province = sorted(({"code": c, "name": names.get(c, c), **v} for c, v in provinces.items()),
+                         key=lambda r: -r["expected"])
+    rule = LodgingRule.objects.filter(project=project).select_related("problem").first()
+    return ProjectWorkforce(project, list(Enterprise.objects.filter(pk__in=ids).order_by("name")), totals,
+                            by_province, rule, list(Shuttle.objects.filter(project=project)))
+
+
+def region_for_figures(*, user: User, code: str) -> Region:
+    """A district or the city whose figures the user may open: one inside their regions for command centers
+    and economic bureaus, any for leadership; others see their own enterprises' share of it (404 for an
+    unknown code)."""
+    region = Region.objects.filter(code=code, level__lte=3).first()
+    if region is None:
+        raise access.NotFound
+    kind, prefixes = access.figure_scope(user)
+    if kind == "regions" and not any(region.code_prefix.startswith(p) for p in prefixes):
+        raise access.NotFound
+    return region
+
+
+def figure_regions(*, user: User) -> list[dict[str, Any]]:
+    """The cities (with their districts) whose return figures the user can open: where tallies exist in the
+    user's scope. A few thousand district rows at most, whatever the number of workers."""
+    whole = access.figure_scope(user)[0] != "enterprises"
+    codes = set(ReturnTally.objects.restrict(user, access.VIEW).filter(enterprise__isnull=whole)
+                .values_list("district_id", flat=True).distinct())
+    kind, prefixes = access.figure_scope(user)
+    cities: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(codes):
+        cities[code[:4] + "00"].append(code)
+    names = dict(Region.objects.filter(code__in=[*cities, *codes]).values_list("code", "name"))
+    result = []
+    for city, districts in sorted(cities.items()):
+        city_open = kind != "regions" or any(city.startswith(p) for p in prefixes)
+        result.append({"code": city, "name": names.get(city, city), "open": city_open,
+                       "districts": [{"code": d, "name": names.get(d, d)} for d in districts]})
+    return result
+
+
+def district_figures(*, user: User, region: Region) -> list[dict[str, Any]]:
+    """Each district of a city (or the one district) in the user's scope: pre-holiday headcount, on site now
+    and the rate, from the per-day tallies in one grouped query."""
+    whole = access.figure_scope(user)[0] != "enterprises"
+    rows = (ReturnTally.objects.restrict(user, access.VIEW).filter(enterprise__isnull=whole)
+            .filter(access.code_range("district_id", region.code_prefix))
+            .values("district_id").annotate(before=Sum("count", filter=Q(date__isnull=True)),
+                                            on_site=Sum("count", filter=Q(date__isnull=False))).order_by())
+    names = dict(Region.objects.filter(code__in=[r["district_id"] for r in rows]).values_list("code", "name"))
+    result = [{"code": r["district_id"], "name": names.get(r["district_id"], r["district_id"]),
+               "before": r["before"] or 0, "on_site": r["on_site"] or 0,
+               "rate": round(100 * (r["on_site"] or 0) / r["before"], 1) if r["before"] else None} for r in rows]
+    return sorted(result, key=lambda r: -r["before"])
 
 
 def rosters(*, user: User) -> QuerySet[Enterprise]:
@@ -135,8 +240,10 @@ def figures(*, user: User, enterprise_id: int | None = None, project_id: int | N
         enterprise = enterprise_get(user=user, pk=enterprise_id)
         qs = qs.filter(enterprise_id=enterprise.pk)
     elif project_id is not None:
-        project = access.get_or_404(Project, user, access.VIEW, pk=project_id)
-        qs = qs.filter(enterprise_id__in=project.enterprises.values("pk"))
+        # a project's figures are aggregates (no personal data): whoever sees the key project sees them, its
+        # transport department and work team included, whether or not they see each contractor
+        project = project_get(user=user, pk=project_id)
+        qs = ReturnTally.objects.filter(enterprise_id__in=project_enterprise_ids(project))
     else:
         # district rows for those who oversee regions; a commissioner's or department's own enterprises' rows
         whole = access.figure_scope(user)[0] != "enterprises"
@@ -172,6 +279,37 @@ def figures(*, user: User, enterprise_id: int | None = None, project_id: int | N
                                 "rate": round(100 * on_site / result.baseline, 1) if result.baseline else None})
         day += timedelta(days=1)
     return result
+
+
+CHART_PROVINCES = 8
+
+
+def figures_chart(f: Figures) -> dict[str, Any]:
+    """The figures as the page's ECharts data: dates, workers on site, the return rate (%), and on site by
+    origin province (the largest ``CHART_PROVINCES`` by pre-holiday headcount, the rest summed as "other")."""
+    top = f.provinces[:CHART_PROVINCES]
+    rest = [c for c, _n in f.provinces[CHART_PROVINCES:]]
+    series = [{"code": c, "name": n, "data": [d["by_province"].get(c, 0) for d in f.days]} for c, n in top]
+    if rest:
+        series.append({"code": "other", "name": "", "data": [sum(d["by_province"].get(c, 0) for c in rest)
+                                                             for d in f.days]})
+    return {"baseline": f.baseline, "dates": [d["date"].isoformat() for d in f.days],
+            "on_site": [d["on_site"] for d in f.days], "rate": [d["rate"] for d in f.days], "provinces": series}
+
+
+def figures_rows(f: Figures, before_label: str) -> list[dict[str, Any]]:
+    """The figures as export rows: the pre-holiday headcount first, then one row per day, a column per province."""
+    rows = [{"date": before_label, "on_site": f.baseline, "rate": None,
+             **{f"p{c}": f.baseline_by_province.get(c, 0) for c, _n in f.provinces}}]
+    rows += [{"date": d["date"].isoformat(), "on_site": d["on_site"], "rate": d["rate"],
+              **{f"p{c}": d["by_province"].get(c, 0) for c, _n in f.provinces}} for d in f.days]
+    return rows
+
+
+def region_names(codes: set[str] | list[str]) -> dict[str, str]:
+    """Full names of region codes (pick-up points), one query."""
+    return {c: full or name for c, full, name in
+            Region.objects.filter(code__in=list(codes)).values_list("code", "full_name", "name")}
 
 
 # --- plans, trips, health ---------------------------------------------------------------------------------------
@@ -211,20 +349,27 @@ def health_event_get(*, user: User, pk: int) -> HealthEvent:
 
 def health_warnings(enterprise_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Open health events touching each enterprise: its own (``kind`` "own") or a supplier's (``kind``
-    "supplier"). No personal data: the enterprise's name and when it was reported. The caller already decided the
-    user sees these enterprises; the warning is about them."""
+    "supplier": the plants named on the event, and every buyer the supplier delivers to in the supply chain).
+    No personal data: the enterprise's name and when it was reported. The caller already decided the user sees
+    these enterprises; the warning is about them."""
     if not enterprise_ids:
         return {}
+    from qifu.supplychain.models import SupplyLink
+
+    wanted = set(enterprise_ids)
+    suppliers: dict[int, set[int]] = defaultdict(set)  # supplier → the wanted enterprises it delivers to
+    for supplier_id, buyer_id in SupplyLink.objects.filter(buyer_id__in=wanted).values_list("supplier_id",
+                                                                                             "buyer_id"):
+        suppliers[supplier_id].add(buyer_id)
     warnings: dict[int, list[dict[str, Any]]] = defaultdict(list)
     events = HealthEvent.objects.filter(status=HealthStatus.OPEN).filter(
-        Q(enterprise_id__in=enterprise_ids) | Q(customers__in=enterprise_ids)).select_related("enterprise") \
-        .prefetch_related("customers").distinct()
-    wanted = set(enterprise_ids)
+        Q(enterprise_id__in=wanted) | Q(customers__in=wanted) | Q(enterprise_id__in=list(suppliers))
+    ).select_related("enterprise").prefetch_related("customers").distinct()
     for e in events:
         info = {"event_id": e.pk, "enterprise": e.enterprise.name, "reported_at": e.reported_at}
         if e.enterprise_id in wanted:
             warnings[e.enterprise_id].append({**info, "kind": "own"})
-        for c in e.customers.all():
-            if c.pk in wanted:
-                warnings[c.pk].append({**info, "kind": "supplier"})
+        downstream = ({c.pk for c in e.customers.all()} | suppliers.get(e.enterprise_id, set())) & wanted
+        for pk in sorted(downstream - {e.enterprise_id}):
+            warnings[pk].append({**info, "kind": "supplier"})
     return dict(warnings)

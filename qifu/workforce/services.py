@@ -4,6 +4,7 @@ transaction and notifies (in-app rows in the transaction, deliveries on commit).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.ledger import services as ledger
 from qifu.ledger.models import Problem, ProblemCategory
 from qifu.organisations.models import Region, User
+from qifu.projects.models import KeyProject
 
 from . import notices
 from .choices import (
@@ -30,6 +32,7 @@ from .choices import (
     HealthStepKind,
     PlanStatus,
     StepResult,
+    TripState,
     WorkerState,
 )
 from .models import (
@@ -37,15 +40,17 @@ from .models import (
     BusPlan,
     HealthEvent,
     HealthStep,
+    LodgingRule,
     OriginGroup,
-    Project,
+    ProjectMember,
     ReturnTally,
     Shuttle,
     Trip,
     Worker,
 )
 from .planning import Origin, PlanError, plan_buses
-from .validators import clean_id_number, clean_phone
+from .selectors import project_enterprise_ids
+from .validators import clean_id_number, clean_phone, mask_id
 
 MAX_SEATS = 80
 ON_SITE_FIELDS = ("arrived", "observation", "at_work")
@@ -197,8 +202,10 @@ class WorkerInput:
     job: str = ""
 
 
-def worker_errors(data: WorkerInput) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """Field errors of one personal-list row (empty when valid) and its cleaned values."""
+def worker_errors(data: WorkerInput, regions: dict[str, Region] | None = None
+                  ) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """Field errors of one personal-list row (empty when valid) and its cleaned values; ``regions`` (code →
+    region) spares an import one query per row."""
     errors: dict[str, list[str]] = {}
     name = str(data.name or "").strip()
     if not name:
@@ -211,44 +218,136 @@ def worker_errors(data: WorkerInput) -> tuple[dict[str, list[str]], dict[str, An
     id_number = clean_id_number(data.id_number)
     if id_number is None:
         errors["id_number"] = [_("Not a valid resident ID number (18 characters; the check digit does not match).")]
-    origin = _origin(data.origin, errors)
+    if regions is None:
+        origin = _origin(data.origin, errors)
+    else:
+        origin = regions.get(str(data.origin or "").strip())
+        if origin is None:
+            errors.setdefault("origin", []).append(_("Unknown region code (GB/T 2260, six digits)."))
     return errors, {"name": name, "phone": phone, "id_number": id_number, "origin": origin,
                     "job": str(data.job or "").strip()[:64]}
 
 
-def write_workers(*, actor: User, enterprise: Enterprise, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    """Create or update (by ID number) the enterprise's named workers; new ones count as at origin. Runs in the
-    caller's transaction (the import); returns (created, updated)."""
-    existing = {w.id_number: w for w in Worker.objects.select_for_update().filter(enterprise=enterprise)}
-    created = updated = 0
+@dataclass
+class ListChange:
+    """What uploading a full personal list does to the enterprise's list: workers added, changed (fields, or
+    listed again after "not returning"), unchanged, still away and left off (→ not returning), already back and
+    left off (→ removed: they have left the enterprise), and errors that block the whole upload."""
+
+    created: list[dict[str, Any]]
+    changed: list[tuple[Worker, dict[str, Any]]]
+    unchanged: int
+    not_returning: list[Worker]
+    removed: list[Worker]
+    blocked: list[tuple[Worker, str]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.created), "updated": len(self.changed), "unchanged": self.unchanged,
+                "not_returning": len(self.not_returning), "removed": len(self.removed)}
+
+
+FIELDS = ("name", "phone", "job")  # and the origin, compared by code
+
+
+def list_change(*, enterprise: Enterprise, rows: list[dict[str, Any]], lock: bool = False) -> ListChange:
+    """Compare an uploaded list (the enterprise's full list, matched by ID number) with the stored one.
+    A worker left off who is still at origin is marked not returning (they were on the pre-holiday headcount,
+    so the return rate keeps counting them; listing them again brings them back); one already on site is
+    removed (back, then left the enterprise); one on a bus that is planned or on its way blocks the upload."""
+    qs = Worker.objects.filter(enterprise=enterprise).select_related("trip").only(
+        "id", "enterprise_id", "name", "phone", "id_number", "origin_id", "job", "state", "trip", "trip__state",
+        "trip__number", "trip__date")
+    existing = {w.id_number: w for w in (qs.select_for_update(of=("self",)) if lock else qs)}
+    change = ListChange([], [], 0, [], [], [])
+    listed = set()
     for row in rows:
+        listed.add(row["id_number"])
         worker = existing.get(row["id_number"])
         if worker is None:
-            worker = Worker.objects.create(enterprise=enterprise, state=WorkerState.AT_ORIGIN, **row)
-            group = _group(enterprise, row["origin"])
-            group.expected += 1
-            group.at_origin += 1
-            group.save()
-            _tally(enterprise, province_of(row["origin"].code), None, 1)
-            created += 1
+            change.created.append(row)
             continue
+        differs = worker.origin_id != row["origin"].code or any(getattr(worker, f) != row[f] for f in FIELDS)
+        if differs or worker.state == WorkerState.NOT_RETURNING:
+            change.changed.append((worker, row))
+        else:
+            change.unchanged += 1
+    for id_number, worker in existing.items():
+        if id_number in listed or worker.state == WorkerState.NOT_RETURNING:
+            continue
+        on_bus = worker.trip is not None and worker.trip.state in (TripState.PLANNED, TripState.DEPARTED)
+        if worker.state == WorkerState.TRAVELLING or on_bus:
+            change.blocked.append((worker, _("%(name)s (%(id)s) is on bus %(bus)s of %(date)s: keep them on the "
+                                             "list, or cancel the bus first.") % {
+                "name": worker.name, "id": mask_id(worker.id_number), "bus": worker.trip.number if worker.trip else "—",
+                "date": worker.trip.date.isoformat() if worker.trip else "—"}))
+        elif worker.state == WorkerState.AT_ORIGIN:
+            change.not_returning.append(worker)
+        else:
+            change.removed.append(worker)
+    return change
+
+
+def write_workers(*, actor: User, enterprise: Enterprise, rows: list[dict[str, Any]],
+                  expected: dict[str, int] | None = None) -> ListChange:
+    """Make the enterprise's personal list the uploaded one (see ``list_change``), keeping the origin
+    aggregates and the tallies in step. Runs in the caller's transaction (the import). ``expected`` are the
+    counts the user confirmed in the preview: if the list changed since, nothing is written (Conflict)."""
+    change = list_change(enterprise=enterprise, rows=rows, lock=True)
+    if change.blocked:
+        raise ValidationError({"__all__": [m for _w, m in change.blocked]})
+    if expected is not None and expected != change.counts:
+        raise Conflict(_("The personal list changed since the preview; upload the file again to check."))
+    today = _today()
+    # counts per origin and tallies per (province, day) are summed first, then written once each: an upload of
+    # ten thousand workers costs a few statements per origin, not per worker
+    groups: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tallies: dict[tuple[str, date | None], int] = defaultdict(int)
+
+    def count(origin: str, state: str, sign: int) -> None:
+        groups[origin]["expected"] += sign
+        groups[origin][state] += sign
+        tallies[(province_of(origin), None)] += sign
+        if state in ON_SITE_FIELDS:
+            tallies[(province_of(origin), today)] += sign
+
+    Worker.objects.bulk_create([Worker(enterprise=enterprise, state=WorkerState.AT_ORIGIN, **row)
+                                for row in change.created], batch_size=1000)
+    for row in change.created:
+        count(row["origin"].code, WorkerState.AT_ORIGIN, 1)
+    now = timezone.now()
+    for worker, row in change.changed:
+        if worker.state == WorkerState.NOT_RETURNING:  # listed again: expected back
+            groups[worker.origin_id][WorkerState.NOT_RETURNING] -= 1
+            groups[worker.origin_id][WorkerState.AT_ORIGIN] += 1
+            worker.state = WorkerState.AT_ORIGIN
         if worker.origin_id != row["origin"].code:
-            old_group, new_group = _group(enterprise, worker.origin), _group(enterprise, row["origin"])
-            for g, sign in ((old_group, -1), (new_group, 1)):
-                g.expected += sign
-                setattr(g, worker.state, getattr(g, worker.state) + sign)
-                g.save()
-            _tally(enterprise, province_of(worker.origin_id), None, -1)
-            _tally(enterprise, province_of(row["origin"].code), None, 1)
-            if worker.state in ON_SITE_FIELDS:
-                _tally(enterprise, province_of(worker.origin_id), _today(), -1)
-                _tally(enterprise, province_of(row["origin"].code), _today(), 1)
+            count(worker.origin_id, worker.state, -1)
+            count(row["origin"].code, worker.state, 1)
         for key, value in row.items():
             setattr(worker, key, value)
-        worker.save()
-        updated += 1
-    events.record("workforce.workers_imported", actor=actor, target=enterprise, created=created, updated=updated)
-    return created, updated
+        worker.updated_at = now
+    Worker.objects.bulk_update([w for w, _row in change.changed], ["name", "phone", "id_number", "origin", "job",
+                                                                   "state", "updated_at"], batch_size=1000)
+    for worker in change.not_returning:
+        groups[worker.origin_id][WorkerState.AT_ORIGIN] -= 1
+        groups[worker.origin_id][WorkerState.NOT_RETURNING] += 1
+    Worker.objects.filter(pk__in=[w.pk for w in change.not_returning]).update(
+        state=WorkerState.NOT_RETURNING, trip=None, updated_at=now)
+    for worker in change.removed:
+        count(worker.origin_id, worker.state, -1)
+    Worker.objects.filter(pk__in=[w.pk for w in change.removed]).delete()
+    regions = {r.code: r for r in Region.objects.filter(code__in=list(groups))}
+    for code, delta in groups.items():
+        group = _group(enterprise, regions[code])
+        for field, d in delta.items():
+            setattr(group, field, getattr(group, field) + d)
+        group.save()
+    for (province, day), d in tallies.items():
+        _tally(enterprise, province, day, d)
+    # the event holds counts, never the personal data of those added or removed
+    events.record("workforce.workers_imported", actor=actor, target=enterprise, **change.counts)
+    return change
 
 
 @transaction.atomic
@@ -415,12 +514,19 @@ class ShuttleInput:
     returns: time | None = None
 
 
+def _project_for_change(actor: User, project_id: int) -> KeyProject:
+    """The key project whose workforce the actor keeps: its work team, its region's command center, an
+    administrator (the key project's own CHANGE rule); 404 when invisible, 403 when only visible."""
+    project = access.get_or_404(KeyProject.objects.select_related("owner"), actor, access.CHANGE, pk=project_id)
+    return KeyProject.objects.select_for_update().select_related("owner").get(pk=project.pk)
+
+
 @transaction.atomic
-def project_rule_set(*, actor: User, project_id: int, rule: str, shuttles: list[ShuttleInput]) -> Project:
-    """Record the lodging rule agreed for a project (e.g. 点对点、不拒收, daily shuttle to site only) and its
-    shuttles (replacing the previous list)."""
-    project = access.get_or_404(Project, actor, access.CHANGE, pk=project_id)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+def project_rule_set(*, actor: User, project_id: int, rule: str, shuttles: list[ShuttleInput],
+                     problem_id: int | None = None) -> LodgingRule:
+    """Record the lodging rule agreed for a key project (e.g. 点对点、不拒收, daily shuttle to site only), its
+    shuttles (replacing the previous list) and the ledger problem it settled (towns refusing lodging)."""
+    project = _project_for_change(actor, project_id)
     errors: dict[str, list[str]] = {}
     rule = (rule or "").strip()
     if not rule:
@@ -428,18 +534,46 @@ def project_rule_set(*, actor: User, project_id: int, rule: str, shuttles: list[
     for i, s in enumerate(shuttles):
         if not (s.lodging or "").strip():
             errors.setdefault("shuttles", []).append(_("Shuttle %(n)d: the lodging is required.") % {"n": i + 1})
-        if not isinstance(s.seats, int) or s.seats <= 0:
+        if not isinstance(s.seats, int) or isinstance(s.seats, bool) or s.seats <= 0:
             errors.setdefault("shuttles", []).append(_("Shuttle %(n)d: enter the seats.") % {"n": i + 1})
+        if not isinstance(s.departs, time):
+            errors.setdefault("shuttles", []).append(_("Shuttle %(n)d: enter the departure time.") % {"n": i + 1})
+    problem = None
+    if problem_id is not None:
+        # a problem of one of the project's enterprises (the work team may not follow every contractor's ledger;
+        # the link itself discloses nothing: the same error whether the number exists or not)
+        problem = Problem.objects.filter(pk=problem_id, enterprise_id__in=project_enterprise_ids(project)).first()
+        if problem is None:
+            errors["problem_id"] = [_("Choose a ledger problem of one of the project's enterprises.")]
     if errors:
         raise ValidationError(errors)
-    old = project.lodging_rule
-    project.lodging_rule, project.rule_agreed_at = rule, timezone.now()
-    project.save()
-    project.shuttles.all().delete()
+    current = LodgingRule.objects.filter(project=project).first()
+    old = {"rule": current.rule, "problem": current.problem_id} if current else None
+    lodging, _created = LodgingRule.objects.update_or_create(project=project, defaults={
+        "rule": rule, "agreed_at": timezone.now(), "agreed_by": actor,
+        "problem": problem if problem is not None else (current.problem if current else None)})
+    Shuttle.objects.filter(project=project).delete()
     Shuttle.objects.bulk_create([Shuttle(project=project, lodging=s.lodging.strip()[:128], departs=s.departs,
                                          returns=s.returns, seats=s.seats) for s in shuttles])
-    events.record("workforce.rule_set", actor=actor, target=project, old=old, new=rule, shuttles=len(shuttles))
-    return project
+    events.record("workforce.rule_set", actor=actor, target=project, old=old,
+                  new={"rule": rule, "problem": lodging.problem_id}, shuttles=len(shuttles))
+    return lodging
+
+
+@transaction.atomic
+def project_members_set(*, actor: User, project_id: int, enterprise_ids: list[int]) -> list[int]:
+    """Set which enterprises (besides the owner) make up the key project's roster: contractors on site."""
+    project = _project_for_change(actor, project_id)
+    wanted = sorted({int(i) for i in enterprise_ids} - {project.owner_id})
+    found = set(Enterprise.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if len(found) != len(wanted):
+        raise ValidationError({"enterprise_ids": [_("Unknown enterprise.")]})
+    before = sorted(ProjectMember.objects.filter(project=project).values_list("enterprise_id", flat=True))
+    ProjectMember.objects.filter(project=project).exclude(enterprise_id__in=wanted).delete()
+    ProjectMember.objects.bulk_create([ProjectMember(project=project, enterprise_id=e) for e in wanted
+                                       if e not in before])
+    events.record("workforce.members_set", actor=actor, target=project, old=before, new=wanted)
+    return project_enterprise_ids(project)
 
 
 # --- health events ----------------------------------------------------------------------------------------------
@@ -475,6 +609,12 @@ def health_event_report(*, actor: User, data: HealthEventInput, now: datetime | 
     customers = list(Enterprise.objects.filter(pk__in=list(data.customer_ids)))
     if len(customers) != len(set(data.customer_ids)):
         errors["customer_ids"] = [_("Unknown enterprise.")]
+    # the plants it supplies: those named, and every buyer recorded in the supply chain
+    from qifu.supplychain.models import SupplyLink
+
+    named = {c.pk for c in customers}
+    customers += list(Enterprise.objects.filter(pk__in=SupplyLink.objects.filter(supplier=enterprise).values(
+        "buyer_id")).exclude(pk__in=named | {enterprise.pk}).order_by("name"))
     if errors:
         raise ValidationError(errors)
     at = now or timezone.now()

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("workforce/", views.home, name="workforce-home"),
     path("workforce/template.xlsx", views.workers_template, name="workforce-import-template"),
+    path("workforce/figures/<str:code>/", views.region_figures, name="workforce-figures"),
+    path("workforce/projects/<int:pk>/", views.project_detail, name="workforce-project"),
     path("workforce/plans/<int:pk>/", views.plan_detail, name="workforce-plan"),
     path("workforce/trips/<int:pk>/<str:action>/", views.trip_act, name="workforce-trip-act"),
     path("workforce/health/<int:pk>/", views.health_detail, name="workforce-health"),

@@ -4,11 +4,17 @@ service or selector, render."""
 
 from __future__ import annotations
 
+import re
+import secrets
+import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,15 +22,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qifu.core import access, excel
 from qifu.core.errors import Conflict
-from qifu.core.forms import add_service_errors
-from qifu.core.views import import_page, xlsx_response
+from qifu.core.forms import ImportForm, add_service_errors
+from qifu.core.views import xlsx_response
 from qifu.enterprises.models import Enterprise
 
 from . import imports, io, selectors, services
 from .choices import HealthStatus, PlanStatus
-from .forms import CloseForm, DecisionForm, HealthEventForm, PlanForm, RequestForm, StepForm
+from .forms import CloseForm, DecisionForm, HealthEventForm, PlanForm, RequestForm, RuleForm, StepForm
 
 FIGURE_DAYS = 21
+UPLOADS = Path(settings.VAR_DIR) / "uploads" / "workforce"
+TOKEN = re.compile(r"[0-9a-f]{32}")
 PAGE_WORKERS = 200
 
 
@@ -38,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     figures = selectors.figures(user=user) if access.can(user, "workforce.figures") else None
     context = {
-        "figures": figures, "recent": figures.days[-FIGURE_DAYS:][::-1] if figures else [],
+        **(_figures_context(figures) if figures else {}),
+        "regions": selectors.figure_regions(user=user) if figures else [],
+        "projects": selectors.projects(user=user)[:50],
         "rosters": selectors.rosters(user=user)[:100],
         "proposed": selectors.plans(user=user).filter(status=PlanStatus.PROPOSED)[:50],
         "health": selectors.health_events(user=user, open_only=True)[:50],
@@ -46,34 +56,145 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/home.html", context)
 
 
+def _figures_export(f: selectors.Figures, filename: str) -> HttpResponse:
+    columns = [excel.Column("date", _("Date"), width=14), excel.Column("on_site", _("On site"), width=12),
+               excel.Column("rate", _("Return rate (%)"), width=14)]
+    columns += [excel.Column(f"p{code}", name, width=12) for code, name in f.provinces]
+    response = xlsx_response(filename)
+    excel.write_workbook(columns, selectors.figures_rows(f, _("Before the holiday")), _("Return figures"),
+                         out=response)
+    return response
+
+
+def _figures_context(f: selectors.Figures) -> dict[str, Any]:
+    chart = selectors.figures_chart(f)
+    return {"figures": f, "recent": f.days[-FIGURE_DAYS:][::-1], "chart": chart}
+
+
+@login_required
+@require_GET
+def region_figures(request: HttpRequest, code: str) -> HttpResponse:
+    """Return figures of a district or a city: on site against the pre-holiday headcount, day by day, by origin
+    province; the city's districts side by side. Each role sees its scope; ``?format=xlsx`` downloads them."""
+    if not access.can(request.user, "workforce.figures"):
+        raise PermissionDenied
+    region = selectors.region_for_figures(user=request.user, code=code)
+    f = selectors.figures(user=request.user, region=region.code)
+    if request.GET.get("format") == "xlsx":
+        return _figures_export(f, f"return-figures-{region.code}.xlsx")
+    context = {"region": region, "districts": selectors.district_figures(user=request.user, region=region)
+               if region.level < 3 else [], "own_only": access.figure_scope(request.user)[0] == "enterprises",
+               **_figures_context(f)}
+    return render(request, "workforce/region.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A key project's workforce: its roster over its enterprises, the return figures, the agreed lodging rule
+    with its shuttles and the ledger problem it settled (the work team records it here)."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    may_change = access.allowed(request.user, access.CHANGE, project)
+    f = selectors.figures(user=request.user, project_id=project.pk)
+    if request.GET.get("format") == "xlsx":
+        return _figures_export(f, f"return-figures-{project.code}.xlsx")
+    data = selectors.project_workforce(user=request.user, project=project)
+    form = RuleForm(request.POST or None, initial={
+        "rule": data.rule.rule if data.rule else "", "problem": data.rule.problem.number if data.rule and
+        data.rule.problem else "", "shuttles": "\n".join(
+            f"{s.lodging}, {s.departs:%H:%M}, {s.returns:%H:%M}, {s.seats}" if s.returns else
+            f"{s.lodging}, {s.departs:%H:%M}, , {s.seats}" for s in data.shuttles)})
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.project_rule_set(actor=request.user, project_id=project.pk, rule=d["rule"],
+                                          shuttles=d["shuttles"], problem_id=d["problem_id"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The lodging rule was recorded."))
+                return redirect("workforce-project", pk=project.pk)
+    context = {"project": project, "data": data, "form": form, "may_change": may_change, **_figures_context(f)}
+    return render(request, "workforce/project.html", context, status=400 if form.errors else 200)
+
+
 @login_required
 @require_GET
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    figures = selectors.figures(user=request.user, enterprise_id=enterprise.pk)
+    if request.GET.get("format") == "xlsx":
+        return _figures_export(figures, f"return-figures-{enterprise.pk}.xlsx")
     data = selectors.roster(user=request.user, enterprise=enterprise)
     workers, unmasked = selectors.personal_list(user=request.user, enterprise=enterprise, limit=PAGE_WORKERS)
-    figures = selectors.figures(user=request.user, enterprise_id=enterprise.pk)
     context = {
         "enterprise": enterprise, "roster": data, "workers": workers, "unmasked": unmasked,
-        "figures": figures, "recent": figures.days[-FIGURE_DAYS:][::-1],
+        **_figures_context(figures),
         "can_change": access.allowed(request.user, access.CHANGE, enterprise),
         "plans": selectors.plans(user=request.user, enterprise_id=enterprise.pk)[:20],
         "health": selectors.health_events(user=request.user, enterprise_id=enterprise.pk)[:20],
         "warnings": selectors.health_warnings([enterprise.pk]).get(enterprise.pk, []),
+        "projects": selectors.projects(user=request.user).filter(
+            Q(owner=enterprise) | Q(workforce_members__enterprise=enterprise)).distinct(),
     }
     return render(request, "workforce/roster.html", context)
+
+
+def _upload_path(enterprise: Enterprise, user: Any, token: str) -> Path:
+    return UPLOADS / f"{enterprise.pk}-{user.pk}-{token}.xlsx"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def workers_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the full personal list: a preview says how many workers are added, changed, marked not returning
+    and removed; confirming writes exactly that, or nothing if the list changed in between."""
     enterprise = _changeable(request, pk)
-
-    def run(*, actor: Any, file: Any) -> Any:
-        return imports.workers_import(actor=actor, enterprise_id=enterprise.pk, file=file)
-
-    return import_page(request, run=run, title=_("Upload the personal list: %(name)s") % {"name": enterprise.name},
-                       template_url="workforce-import-template")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, token = None, ""
+    if request.method == "POST" and request.POST.get("op") == "confirm":
+        token = request.POST.get("token", "")
+        path = _upload_path(enterprise, request.user, token) if TOKEN.fullmatch(token) else None
+        if path is None or not path.exists():
+            messages.error(request, _("The uploaded file is no longer available; upload it again."))
+            return redirect("workforce-import", pk=enterprise.pk)
+        expected = {k: int(request.POST.get(k, "-1") or -1) for k in
+                    ("created", "updated", "unchanged", "not_returning", "removed")}
+        try:
+            with path.open("rb") as file:
+                report = imports.workers_import(actor=request.user, enterprise_id=enterprise.pk, file=file,
+                                                expected=expected)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            path.unlink(missing_ok=True)
+            return redirect("workforce-import", pk=enterprise.pk)
+        path.unlink(missing_ok=True)
+        if report.ok:
+            messages.success(request, _("Personal list saved: %(c)d added, %(u)d changed, %(n)d marked not "
+                                        "returning, %(r)d removed.") % {
+                "c": report.created, "u": report.updated, "n": report.not_returning, "r": report.removed})
+            return redirect("workforce-roster", pk=enterprise.pk)
+    elif request.method == "POST" and form.is_valid():
+        report = imports.workers_import(actor=request.user, enterprise_id=enterprise.pk,
+                                        file=form.cleaned_data["file"], dry_run=True)
+        if report.ok:
+            token = secrets.token_hex(16)
+            UPLOADS.mkdir(parents=True, exist_ok=True)
+            stale = time.time() - 24 * 3600  # previews nobody confirmed: their files go after a day
+            for old in UPLOADS.glob("*.xlsx"):
+                if old.stat().st_mtime < stale:
+                    old.unlink(missing_ok=True)
+            upload = form.cleaned_data["file"]
+            upload.seek(0)
+            with _upload_path(enterprise, request.user, token).open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+    context = {"form": form, "report": report, "token": token, "enterprise": enterprise,
+               "title": _("Upload the personal list: %(name)s") % {"name": enterprise.name}}
+    return render(request, "workforce/import.html", context, status=400 if report and not report.ok else 200)
 
 
 @login_required
@@ -130,8 +251,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except (ValidationError, Conflict) as exc:
                 messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("workforce-plan", pk=plan.pk)
-    context = {"plan": plan, "may_decide": may_decide, "form": form,
-               "trips": selectors.trips(user=request.user, plan_id=plan.pk),
+    trips = list(selectors.trips(user=request.user, plan_id=plan.pk))
+    codes = {c for b in plan.result.get("buses", []) for c, _n in b["pickups"]}
+    names = selectors.region_names(codes)
+    for t in trips:  # pick-up points by name, in route order
+        t.stops = [(c, names.get(c, c), n) for c, n in t.pickups]
+    proposed = [{"stops": [(c, names.get(c, c), n) for c, n in b["pickups"]], "distance_km": b["distance_km"]}
+                for b in plan.result.get("buses", [])]
+    context = {"plan": plan, "may_decide": may_decide, "form": form, "trips": trips, "proposed": proposed,
                "may_move": access.allowed(request.user, access.CHANGE, plan.enterprise)
                or access.may_approve_transport(request.user, plan.enterprise)}
     return render(request, "workforce/plan.html", context)

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from qifu.core.errors import Conflict
 from qifu.core.models import Event
 from qifu.workforce import imports, selectors, services
-from qifu.workforce.models import OriginGroup, Project, Trip, Worker
+from qifu.workforce.models import LodgingRule, OriginGroup, Trip, Worker
 
 from .conftest import id_number, tomorrow
 
@@ -54,7 +54,7 @@ def test_id_numbers_are_checked_and_a_bad_row_rejects_the_whole_file(ww: Any) ->
     assert report.ok and report.created == 3
     group = OriginGroup.objects.get(enterprise=ww.ent_lqy, origin_id="420102")
     assert (group.expected, group.at_origin) == (3, 3)
-    assert upload(ww).updated == 3 and Worker.objects.count() == 3  # matched by ID number
+    assert upload(ww).unchanged == 3 and Worker.objects.count() == 3  # matched by ID number
 
 
 def test_roster_transitions_follow_the_table(ww: Any) -> None:
@@ -145,15 +145,38 @@ def test_requests_become_ledger_problems_and_the_lodging_rule(ww: Any) -> None:
     p2 = services.ledger_problem_raise(actor=ww.commissioner, enterprise_id=ww.ent_lqy.pk, kind="lodging",
                                        title="周边乡镇拒绝外省员工入住")
     assert p2.status == "accepted"  # reported by the commissioner: accepted at once
-    project = Project.objects.create(name="P", region_id="510112")
-    project.enterprises.add(ww.ent_lqy)
     from datetime import time
 
-    services.project_rule_set(actor=ww.commissioner, project_id=project.pk, rule="点对点、不拒收；每日班车直达工地",
-                              shuttles=[services.ShuttleInput("杜浔镇", time(6, 30), 45, time(18, 0))])
-    assert project.shuttles.count() == 1
-    with pytest.raises(ValidationError):
-        services.project_rule_set(actor=ww.commissioner, project_id=project.pk, rule=" ", shuttles=[])
+    from qifu.projects.tests.conftest import make_project
+
+    project = make_project(ww).project  # owned by ent_project, ww.work_team stationed there
+    with pytest.raises(Http404):  # the enterprise's contact does not keep the key project
+        services.project_members_set(actor=ww.contact_user, project_id=project.pk, enterprise_ids=[ww.ent_lqy.pk])
+    assert services.project_members_set(actor=ww.team_member, project_id=project.pk,
+                                        enterprise_ids=[ww.ent_lqy.pk]) == sorted([ww.ent_project.pk, ww.ent_lqy.pk])
+    rule = services.project_rule_set(actor=ww.team_member, project_id=project.pk, problem_id=p2.pk,
+                                     rule="点对点、不拒收；每日班车直达工地",
+                                     shuttles=[services.ShuttleInput("杜浔镇", time(6, 30), 45, time(18, 0))])
+    assert rule.project_id == project.pk and rule.problem_id == p2.pk and project.shuttles.count() == 1
+    with pytest.raises(ValidationError) as exc:  # an empty rule, a shuttle without seats: nothing changes
+        services.project_rule_set(actor=ww.team_member, project_id=project.pk, rule=" ",
+                                  shuttles=[services.ShuttleInput("霞美镇", time(7, 0), 0)])
+    assert {"rule", "shuttles"} <= set(exc.value.message_dict)
+    assert LodgingRule.objects.get(project=project).rule.startswith("点对点") and project.shuttles.count() == 1
+    other = services.ledger_problem_raise(actor=ww.commissioner2, enterprise_id=ww.ent_lqy2.pk, kind="lodging",
+                                          title="x")
+    with pytest.raises(ValidationError) as exc:  # only a problem of one of the project's enterprises
+        services.project_rule_set(actor=ww.team_member, project_id=project.pk, rule="r", shuttles=[],
+                                  problem_id=other.pk)
+    assert "problem_id" in exc.value.message_dict
+    # the project's figures sum its enterprises' tallies; its transport department sees them
+    services.origin_group_set(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, origin_code="511502",
+                              expected=40, counts={"at_origin": 10, "at_work": 30})
+    f = selectors.figures(user=ww.dept_staff, project_id=project.pk)
+    assert f.baseline == 40 and f.latest["on_site"] == 30 and f.latest["rate"] == 75.0
+    assert selectors.project_workforce(user=ww.dept_staff, project=project).totals["at_origin"] == 10
+    with pytest.raises(Http404):
+        selectors.figures(user=ww.contact_user2 if hasattr(ww, "contact_user2") else ww.nobody, project_id=project.pk)
 
 
 def test_health_event_flow_and_the_warning_downstream(ww: Any) -> None:
@@ -184,3 +207,59 @@ def test_health_event_flow_and_the_warning_downstream(ww: Any) -> None:
     # personal data of the event: masked for the commissioner, full (and logged) for the health authority
     assert "*" in selectors.mask_health_event(ww.commissioner2, event)["id_number"]
     assert selectors.mask_health_event(ww.health_staff, event)["id_number"] == id_number(5)
+
+
+def test_an_upload_is_the_full_list_previewed_then_confirmed(ww: Any) -> None:
+    upload(ww, n=3)  # workers 0, 1, 2 at origin in 420102
+    w0 = Worker.objects.get(id_number=id_number(0))
+    services.worker_move(actor=ww.contact_user, worker_id=w0.pk, to_state="arrived")
+    rows = [["工人1", "13900000001", id_number(1), "420102", "焊工"], ["新人", "13800000005", id_number(5), "420102", ""]]
+    preview = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(rows),
+                                     dry_run=True)
+    # 1 added, 1 changed (phone), worker 2 still away → not returning, worker 0 already back → removed
+    assert preview.ok and preview.counts == {"created": 1, "updated": 1, "unchanged": 0, "not_returning": 1,
+                                             "removed": 1}
+    assert Worker.objects.count() == 3 and not Event.objects.filter(code="workforce.workers_imported",
+                                                                     data__created=1).exists()
+    with pytest.raises(Conflict):  # the user confirmed other numbers: nothing is written
+        imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(rows),
+                               expected={**preview.counts, "removed": 0})
+    assert Worker.objects.count() == 3
+    done = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(rows),
+                                  expected=preview.counts)
+    assert done.ok and done.counts == preview.counts
+    states = dict(Worker.objects.values_list("id_number", "state"))
+    assert states == {id_number(1): "at_origin", id_number(2): "not_returning", id_number(5): "at_origin"}
+    group = OriginGroup.objects.get(enterprise=ww.ent_lqy, origin_id="420102")
+    assert (group.expected, group.at_origin, group.not_returning, group.arrived) == (3, 2, 1, 0)
+    f = selectors.figures(user=ww.leader, enterprise_id=ww.ent_lqy.pk)
+    assert f.baseline == 3 and f.latest["on_site"] == 0  # the one back and removed left the figures too
+    event = Event.objects.filter(code="workforce.workers_imported").order_by("-id").first()
+    assert event.data["removed"] == 1 and event.data["not_returning"] == 1 and id_number(0) not in str(event.data)
+    # listed again: back to at origin
+    again = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(
+        rows + [["工人2", "13800000002", id_number(2), "420102", "焊工"]]))
+    assert again.updated == 1 and Worker.objects.get(id_number=id_number(2)).state == "at_origin"
+
+
+def test_an_upload_leaving_off_a_worker_on_a_bus_is_rejected_whole(ww: Any) -> None:
+    upload(ww, n=2)
+    plan = services.plan_propose(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, travel_date=tomorrow(), seats=45)
+    services.plan_decide(actor=ww.dept_staff, plan_id=plan.pk, approve=True)
+    report = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(
+        [["工人0", "13800000000", id_number(0), "420102", "焊工"], ["新人", "13800000005", id_number(5), "420102", ""]]))
+    assert not report.ok and "工人1" in report.errors[0].message and "*" in report.errors[0].message
+    assert Worker.objects.count() == 2 and not Worker.objects.filter(id_number=id_number(5)).exists()
+
+
+def test_a_corrected_origin_moves_the_worker_between_aggregates_and_provinces(ww: Any) -> None:
+    upload(ww, n=1)
+    services.worker_move(actor=ww.contact_user, worker_id=Worker.objects.get().pk, to_state="arrived")
+    report = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(
+        [["工人0", "13800000000", id_number(0), "510502", "焊工"]]))
+    assert report.ok and report.updated == 1
+    groups = {g.origin_id: (g.expected, g.arrived) for g in OriginGroup.objects.filter(enterprise=ww.ent_lqy)}
+    assert groups == {"420102": (0, 0), "510502": (1, 1)}
+    f = selectors.figures(user=ww.leader, enterprise_id=ww.ent_lqy.pk)
+    assert f.baseline_by_province == {"420000": 0, "510000": 1} and f.latest["on_site"] == 1
+    assert {k: v for k, v in f.latest["by_province"].items() if v} == {"510000": 1}
