@@ -48,7 +48,8 @@ def _within(request: HttpRequest) -> int:
 @require_GET
 def region(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request))
+    data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request),
+                                     rank=request.GET.get("rank", "plants"))
     return render(request, "supplychain/region.html", {**data, "method": selectors.METHOD})
 
 

@@ -207,3 +207,34 @@ def test_plant_page_shows_the_method_and_the_table(client: Any, sc: Any) -> None
     html = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
     assert 'id="days-to-stop"' in html and "chain-graph" in html and 'id="method"' in html
     assert html.count("data-supplier=") == 4
+
+
+@pytest.mark.django_db
+def test_region_view_ranks_single_suppliers_by_plants_or_by_output(sc: Any) -> None:
+    from decimal import Decimal
+
+    from qifu.core.testing.factories import EnterpriseFactory, region
+
+    sc.ent_project.annual_output = Decimal(500)
+    sc.ent_project.save()
+    big = EnterpriseFactory(name="Big Plant", region=region("510112"), annual_output=Decimal(1000))
+    lone = EnterpriseFactory(name="Lone Supplier", region=region("510112"))  # never reported: not resumed
+    link(sc, sc.ent_project, sc.ent_cq, 3)
+    link(sc, big, lone, 2)
+    by_plants = selectors.region_overview(user=sc.leader, day=DAY, within_days=5)
+    assert [(r["plant"].name, r["days_to_stop"], r["bottleneck"].name) for r in by_plants["plants"]] == [
+        ("Big Plant", 2, "Lone Supplier"), ("Project owner", 3, "CQ Supplier"), ("LQY Motor", 4, "LQY Parts")]
+    rows = [(b["supplier"].name, b["plants"], b["output"], b["unknown_output"]) for b in by_plants["blockers"]]
+    # CQ Supplier alone stops two plants (one of unknown output); Deyang Castings is covered by its alternative
+    assert rows == [("CQ Supplier", 2, 500, 1), ("Lone Supplier", 1, 1000, 0), ("LQY Parts", 1, 0, 1),
+                    ("JJ Steel", 1, 0, 1)]  # the last two tie on plants, output and employees: soonest first
+    cq = by_plants["blockers"][0]
+    assert cq["soonest"] == 3 and cq["without_problem"] == 2 and by_plants["unknown_output_plants"] == 1
+    by_output = selectors.region_overview(user=sc.leader, day=DAY, within_days=5, rank="output")
+    assert [b["supplier"].name for b in by_output["blockers"]][:2] == ["Lone Supplier", "CQ Supplier"]
+    services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    after = selectors.region_overview(user=sc.leader, day=DAY)
+    assert next(b for b in after["unraised"] if b["supplier"] == sc.ent_cq)["without_problem"] == 1
+    # a district's command center sees its own plants only, computed over the links it may see
+    scoped = selectors.region_overview(user=sc.cc_other, day=DAY)
+    assert scoped["plants"] == []
