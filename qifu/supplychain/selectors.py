@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,13 @@ def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
         links.extend(found)
         frontier = {link.supplier_id for link in found}
     return links
+
+
+def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> set[int]:
+    """Of a plant and its network, the firms whose supplier list the user may change (a link is changed by who
+    may change its buyer), in one query."""
+    ids = {plant_id} | {lk.buyer_id for lk in links} | {lk.supplier_id for lk in links}
+    return set(Enterprise.objects.restrict(user, access.CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _graph_link(link: SupplyLink) -> tts.Link:
@@ -229,14 +237,21 @@ def status_table(enterprise_ids: Iterable[int], day: date) -> dict[int, str]:
 def _link_arrays(user: User) -> dict[str, np.ndarray]:
     """The visible links as arrays (one query): firm ids, and each link's supplier and buyer as indexes into
     them with its survival in days (tts.survival, vectorised)."""
-    rows = list(SupplyLink.objects.restrict(user, access.VIEW).order_by().values_list(
-        "supplier_id", "buyer_id", "stock_days", "critical", "has_alternative", "alternative_lead_days"))
+    qs = SupplyLink.objects.restrict(user, access.VIEW).order_by().values_list(
+        "supplier_id", "buyer_id", "stock_days", "critical", "has_alternative", "alternative_lead_days")
+    # Read on the raw cursor: Django's per-value converters (decimals, booleans) cost more than the rest of
+    # the view at a region's hundreds of thousands of links; numbers and 0/1 go straight into arrays.
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     m = len(rows)
     supplier = np.fromiter((r[0] for r in rows), dtype=np.int64, count=m)
     buyer = np.fromiter((r[1] for r in rows), dtype=np.int64, count=m)
-    stock = np.fromiter((r[2] for r in rows), dtype=np.float64, count=m)
-    critical = np.fromiter((r[3] for r in rows), dtype=bool, count=m)
-    lead = np.fromiter((r[5] if r[4] and r[5] is not None else np.inf for r in rows), dtype=np.float64, count=m)
+    stock = np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=m)
+    critical = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=m)
+    lead = np.fromiter((float(r[5]) if r[4] and r[5] is not None else np.inf for r in rows), dtype=np.float64,
+                       count=m)
     firms, index = np.unique(np.concatenate([supplier, buyer]), return_inverse=True)
     stock = np.maximum(stock, 0.0)
     survival = np.where(~critical | (lead <= stock), np.inf, stock)
@@ -272,8 +287,8 @@ def region_overview(*, user: User, day: date, within_days: int = 7, rank: str = 
     p_idx = plant_index.astype(np.int64)
     plant_days = np.round(days[p_idx], 6)  # less the EPSILON of zero-stock links (graph.network)
     sources = net.bottlenecks(p_idx)
-    pairs = np.unique(np.stack([arrays["buyer"], arrays["supplier"]]), axis=1)
-    direct = np.bincount(pairs[0], minlength=n)[p_idx]
+    pairs = np.unique(arrays["buyer"] * n + arrays["supplier"])  # one per (buyer, supplier), whatever the parts
+    direct = np.bincount(pairs // n, minlength=n)[p_idx]
     bl = np.flatnonzero(blocked)
     stops = unpack(net.reach(p_idx)[bl], len(p_idx))  # blocked firm × plant: it alone stops that plant
     can_stop = stops.sum(axis=0)
