@@ -111,6 +111,7 @@ def plant_analysis(request: HttpRequest, plant_id: int, date: date | None = None
             "region_code": r.enterprise.region_id, "external": r.enterprise.is_external, "tier": r.tier,
             "status": r.status, "status_date": r.status_date, "blocked": r.blocked, "tts_days": r.tts_days,
             "gap_days": r.gap_days, "rank": r.rank, "level": r.level, "via": r.via, "problem": _raised(r.raised),
+            "health_event_since": r.health_since,
         } for r in a.suppliers],
     }
 

@@ -75,6 +75,8 @@ class SupplierOut(Schema):
     level: str
     via: list[str]
     problem: RaisedOut | None
+    health_event_since: dt.datetime | None = Field(
+        description="An open health event (suspected case) at this supplier, reported then; null: none")
 
 
 class AnalysisOut(Schema):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,22 @@ def latest_statuses(enterprise_ids: Iterable[int], day: date) -> dict[int, tuple
     return result
 
 
+def open_health_events(enterprise_ids: Iterable[int]) -> dict[int, datetime]:
+    """{enterprise id: when its earliest open health event (suspected case) was reported} for these firms, at any
+    tier of a network (the event's own warning reaches only the customers named when it was reported)."""
+    from qifu.workforce.choices import HealthStatus
+    from qifu.workforce.models import HealthEvent
+
+    ids = list(set(enterprise_ids))
+    found: dict[int, datetime] = {}
+    for start in range(0, len(ids), STATUS_CHUNK):
+        rows = (HealthEvent.objects.filter(status=HealthStatus.OPEN, enterprise_id__in=ids[start:start + STATUS_CHUNK])
+                .order_by("enterprise_id", "reported_at").values_list("enterprise_id", "reported_at"))
+        for eid, at in rows:
+            found.setdefault(eid, at)
+    return found
+
+
 def is_blocked(status: str | None) -> bool:
     return status not in RESUMED_STATUSES
 
@@ -133,6 +149,7 @@ class SupplierRow:
     via: list[str]
     links: list[SupplyLink] = field(default_factory=list)  # its links in the network (as a supplier)
     raised: SupplierProblem | None = None
+    health_since: datetime | None = None  # an open health event (suspected case) there, reported then
 
     @property
     def tts_days(self) -> float | None:
@@ -187,6 +204,7 @@ def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:
     for lk in links:
         by_supplier.setdefault(lk.supplier_id, []).append(lk)
     names = {plant.pk: plant.name, **{eid: e.name for eid, e in firms.items()}}
+    health = open_health_events(firms)
     rows = []
     for eid, impact in result.suppliers.items():
         e = firms[eid]
@@ -195,6 +213,7 @@ def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:
             enterprise=e, tier=impact.tier, status=status, status_date=when, blocked=impact.blocked,
             tts=impact.tts, rank=impact.rank, level=coordination.level(plant.region_id, e.region_id),
             via=[names[v] for v in impact.via[1:]], links=by_supplier.get(eid, []), raised=raised.get((plant.pk, eid)),
+            health_since=health.get(eid),
         ))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.tier, r.enterprise.name))
     plant_status = statuses.get(plant.pk, (NO_REPORT, None))[0]

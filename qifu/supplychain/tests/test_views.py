@@ -73,3 +73,19 @@ def test_api_changes_one_link_with_its_version(client: Any, sc: Any) -> None:
     r = client.patch(f"/api/v1/supplychain/links/{lk.pk}", body, content_type="application/json")
     assert r.status_code == 409
     assert client.delete(f"/api/v1/supplychain/links/{lk.pk}").status_code == 204
+
+
+def test_an_open_health_event_at_a_supplier_of_any_tier_shows_in_the_plants_analysis(client: Any, sc: Any) -> None:
+    from qifu.workforce import services as workforce
+
+    # JJ Steel delivers to JJ Foods, which delivers to the plant: the event names no customer of the plant
+    event = workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
+        enterprise_id=sc.sub.pk, person_name="张三", description="新入职员工发热"))
+    client.force_login(sc.commissioner)
+    html = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+    assert html.count("health-event") == 2  # in the blocked table and in the table of every supplier
+    body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20").json()
+    flagged = {s["name"]: s["health_event_since"] is not None for s in body["suppliers"]}
+    assert flagged["JJ Steel"] and not flagged["JJ Foods"]
+    workforce.health_event_close(actor=sc.admin, event_id=event.pk, status="cleared", outcome="两次核酸阴性")
+    assert "health-event" not in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
