@@ -193,9 +193,11 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, link: SupplyLink) -> str:
+    """The plant page the user came from (``?plant=``, on the day it showed), else the link's buyer's."""
     plant = request.GET.get("plant") or request.POST.get("plant") or ""
-    return reverse("supplychain-plant", args=[int(plant)]) if plant.isdigit() else reverse(
-        "supplychain-plant", args=[link.buyer_id])
+    url = reverse("supplychain-plant", args=[int(plant) if plant.isdigit() else link.buyer_id])
+    day = parse_date(request.GET.get("date") or request.POST.get("date") or "")
+    return f"{url}?date={day:%Y-%m-%d}" if day else url
 
 
 @login_required

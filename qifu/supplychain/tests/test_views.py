@@ -9,7 +9,7 @@ import pytest
 from qifu.core.models import Event
 from qifu.supplychain.models import SupplyLink
 
-from .conftest import link
+from .conftest import DAY, link
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,13 @@ def test_an_open_health_event_at_a_supplier_of_any_tier_shows_in_the_plants_anal
     assert flagged["JJ Steel"] and not flagged["JJ Foods"]
     workforce.health_event_close(actor=sc.admin, event_id=event.pk, status="cleared", outcome="两次核酸阴性")
     assert "health-event" not in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+
+
+def test_the_problems_timeline_says_why_it_went_to_the_province(client: Any, sc: Any) -> None:
+    from qifu.supplychain import services
+
+    far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk,
+                                 day=DAY)
+    client.force_login(sc.commissioner)
+    html = client.get(f"/problems/{far.problem_id}/").content.decode()
+    assert "按协调层级转办" in html and "供应链协调：跨省" in html
