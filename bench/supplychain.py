@@ -1,16 +1,17 @@
 """Benchmark of the supply-chain analysis at national scale: days-to-stop of every plant, and its update
 after one firm's status change, against a plain per-plant search with networkx.
 
-    python -m bench.supplychain [--quick] [--firms N] [--links M]
+    python -m bench.supplychain [--quick] [--firms N] [--links M] [--db-firms N] [--db-links M] [--no-db]
 
-Builds in memory (the analysis runs on arrays; the database is not involved): N firms (default 100,000;
+The national-scale part runs in memory (the analysis runs on arrays): N firms (default 100,000;
 --quick 10,000) in 5 tiers (plants, then 4 tiers of suppliers: each plant's network is 3 to 5 tiers deep) and
 M supply links (default 1,000,000; --quick 100,000) from each tier to the one above, both ends drawn with
 heavy-tailed (Pareto) weights so a few suppliers serve thousands of buyers, plus 0.5% links between random firms
 (cycles in the data). Each link has 0–15 days of stock, 85% are critical, 20% have an alternative source with a
 1–20 day lead time; 5% of firms are not resumed.
 
-scale     firms, links, plants, blocked, tiers, database ("none": in memory), generate_s
+scale     firms, links, plants, blocked, tiers, generate_s (in memory); db_firms, db_links, db_plants, database,
+          db_load_s (the region view's database)
 metrics   recompute_all_s   graph.network.Network.recompute: days-to-stop of every firm (median of 3)
           update_ms         Network.set_blocked for one firm, median over --updates random flips (stop/resume)
           update_p95_ms, update_max_ms
@@ -19,9 +20,19 @@ metrics   recompute_all_s   graph.network.Network.recompute: days-to-stop of eve
           nx_recompute_all_s  nx_plant_ms × plants (extrapolated from the sample)
           nx_update_ms      networkx: the plants downstream of the changed firm (nx.descendants) each searched
                             again (median over a sample of firms; per-plant time from the sample above)
+          region_view_ms    selectors.region_overview (the region-wide page and API) on a throwaway database
+                            holding --db-firms enterprises (default 20,000; --quick 5,000) and --db-links links
+                            (default 200,000; --quick 50,000) from the same generator, two status reports per
+                            firm (the latest decides): links and latest statuses read in a few queries, the
+                            array engine for everything else; median of 3, leadership scope (every plant)
+          region_queries    SQL queries one region view makes
+          per_plant_view_s  the same plants' days-to-stop by selectors.plant_analysis one plant at a time (the
+                            per-plant walk the region view replaces), extrapolated from a sample of plants
 baseline  the issue's targets
 ratios    vs_networkx       nx_recompute_all_s / recompute_all_s; update_vs_networkx likewise
-Every sampled plant's networkx answer is checked against the array result.
+          region_vs_per_plant  per_plant_view_s * 1000 / region_view_ms
+Every sampled plant's networkx answer is checked against the array result, and every plant's days-to-stop in
+the database-backed region view against the in-memory network.
 """
 
 from __future__ import annotations
@@ -31,6 +42,8 @@ import math
 import random
 import statistics
 import time
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +60,120 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--links", type=int, default=None)
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--nx-plants", type=int, default=None, help="plants searched with networkx (sample)")
+    parser.add_argument("--db-firms", type=int, default=None, help="firms in the database for the region view")
+    parser.add_argument("--db-links", type=int, default=None)
+    parser.add_argument("--no-db", action="store_true", help="skip the database-backed region view")
     return parser.parse_args()
+
+
+DAY = date(2020, 2, 24)
+
+
+def _insert(connection: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            for i in range(0, len(rows), 50_000):
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[i:i + 50_000])  # noqa: S608
+
+
+def region_view(n: int, m: int, plant_sample: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Load a generated network into a throwaway database and time the region-wide view on it."""
+    from bench._harness import median_ms, throwaway_database
+
+    with throwaway_database() as vendor:
+        from django.db import connection, reset_queries, transaction
+        from django.test.utils import CaptureQueriesContext
+
+        from qifu.enterprises.models import Enterprise
+        from qifu.organisations.choices import Role, UnitKind
+        from qifu.organisations.models import Industry, Region, RoleGrant, Unit, User
+        from qifu.resumption.models import StatusReport
+        from qifu.supplychain import selectors
+        from qifu.supplychain.models import SupplyLink
+
+        started = time.perf_counter()
+        data = generate(n, m, seed=2021)
+        rng = random.Random(7)  # noqa: S311
+        counties = list(Region.objects.filter(code__startswith="51", level=3).values_list("code", flat=True))
+        industries = list(Industry.objects.filter(parent_id="C").values_list("code", flat=True))
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(datetime.now().astimezone())
+        with transaction.atomic():
+            unit = Unit.objects.create(name="领导专班", code="lead-bench", kind=UnitKind.LEADERSHIP_TASK_FORCE,
+                                       region_id="510000")
+            leader = User.objects.create(username="bench-leader")
+            RoleGrant.objects.create(user=leader, role=Role.LEADERSHIP, unit=unit)
+            homes = [(rng.choice(counties), rng.choice(industries)) for _ in range(n)]
+            _insert(connection, Enterprise._meta.db_table,
+                    ["name", "credit_code", "region_id", "industry_id", "above_scale", "key_enterprise", "address",
+                     "headcount", "annual_output", "is_external", "version", "created_at", "updated_at"],
+                    [(f"企业{i}", f"91510000{i:010d}", r, ind, True, False, "", 50 + i % 900,
+                      None if i % 10 == 0 else (50 + i % 900) * 80, False, 1, now, now)
+                     for i, (r, ind) in enumerate(homes)])
+            ids = np.array(Enterprise.objects.order_by("pk").values_list("pk", flat=True), dtype=np.int64)
+            s, b = ids[data["supplier"]], ids[data["buyer"]]
+            stock = np.where(np.isfinite(data["survival"]), data["survival"], 5.0)
+            pairs = {}
+            for k in range(len(s)):  # one link per (buyer, supplier, part): keep the first of duplicates
+                pairs.setdefault((int(b[k]), int(s[k])), k)
+            rows = []
+            for (buyer, supplier), k in pairs.items():
+                covered = not np.isfinite(data["survival"][k])
+                rows.append((buyer, supplier, "part", not covered, float(stock[k]), False, None, None, 1, now, now))
+            _insert(connection, SupplyLink._meta.db_table,
+                    ["buyer_id", "supplier_id", "part", "critical", "stock_days", "has_alternative",
+                     "alternative_lead_days", "share", "version", "created_at", "updated_at"], rows)
+            reports = []
+            for i, eid in enumerate(ids.tolist()):
+                region, industry = homes[i]
+                latest = "not_resumed" if data["blocked"][i] else "resumed"
+                for day, status in ((DAY - timedelta(days=12), "not_resumed" if i % 3 else "resumed"),
+                                    (DAY - timedelta(days=i % 5), latest)):
+                    stamp = ops.adapt_datetimefield_value(datetime.combine(day, datetime.min.time()).astimezone())
+                    reports.append((eid, ops.adapt_datefield_value(day), status, 100, 50, 50, "", "", region,
+                                    industry, "import", None, stamp, True))
+            _insert(connection, StatusReport._meta.db_table,
+                    ["enterprise_id", "date", "status", "employees_expected", "employees_on_duty", "capacity",
+                     "obstacle", "remarks", "region_id", "industry_id", "channel", "reported_by_id", "reported_at",
+                     "is_current"], reports)
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        load_s = round(time.perf_counter() - started, 1)
+
+        # The answer the database-backed view must give: the in-memory network on the same links.
+        index = {int(e): i for i, e in enumerate(ids)}
+        kept = list(pairs.values())
+        survival = np.where(np.isfinite(data["survival"]), stock, np.inf)[kept]
+        net = Network(n, data["supplier"][kept], data["buyer"][kept], survival)
+        expected = net.recompute(data["blocked"])
+        view = selectors.region_overview(user=leader, day=DAY)
+        for r in view["plants"]:
+            want = expected[index[r["plant"].pk]]
+            assert (math.isinf(want) and math.isinf(r["days_to_stop"])) or abs(want - r["days_to_stop"]) < 1e-3
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            selectors.region_overview(user=leader, day=DAY)
+        region_ms = median_ms(lambda: selectors.region_overview(user=leader, day=DAY), repeat=3)
+        sample = random.Random(3).sample(view["plants"], min(plant_sample, len(view["plants"])))
+        per_plant = []
+        for r in sample:
+            t = time.perf_counter()
+            a = selectors.plant_analysis(user=leader, plant_id=r["plant"].pk, day=DAY)
+            per_plant.append(time.perf_counter() - t)
+            assert (math.isinf(a.days_to_stop) and math.isinf(r["days_to_stop"])) or abs(
+                a.days_to_stop - r["days_to_stop"]) < 1e-3
+        per_plant_s = statistics.mean(per_plant) * len(view["plants"]) if per_plant else 0.0
+    return ({"db_firms": n, "db_links": len(rows), "db_plants": len(view["plants"]), "database": vendor,
+             "db_load_s": load_s},
+            {"region_view_ms": region_ms, "region_queries": len(queries), "per_plant_view_s": round(per_plant_s, 2),
+             "per_plant_sampled": len(sample)})
 
 
 def generate(n: int, m: int, seed: int = 2020) -> dict[str, np.ndarray]:
@@ -148,17 +274,26 @@ def main() -> None:
     nx_update_ms = statistics.median(nx_updates) * 1000
 
     update_ms = statistics.median(flips)
+    db_scale: dict[str, Any] = {}
+    db_metrics: dict[str, Any] = {}
+    if not args.no_db:
+        db_scale, db_metrics = region_view(args.db_firms or (5_000 if args.quick else 20_000),
+                                           args.db_links or (50_000 if args.quick else 200_000),
+                                           plant_sample=3 if args.quick else 5)
+    ratios: dict[str, Any] = {"vs_networkx": round(nx_all_s / recompute_s, 1),
+                              "update_vs_networkx": round(nx_update_ms / update_ms, 1) if update_ms else None}
+    if db_metrics.get("region_view_ms"):
+        ratios["region_vs_per_plant"] = round(db_metrics["per_plant_view_s"] * 1000 / db_metrics["region_view_ms"], 1)
     emit(
         "supplychain",
         {"firms": n, "links": int(len(data["supplier"])), "plants": int(len(plants)), "blocked": int(blocked.sum()),
-         "tiers": len(TIER_SHARES), "database": "none", "generate_s": generate_s},
+         "tiers": len(TIER_SHARES), "generate_s": generate_s, **db_scale},
         {"recompute_all_s": round(recompute_s, 3), "update_ms": round(update_ms, 3),
          "update_p95_ms": round(flips[int(len(flips) * 0.95) - 1], 3), "update_max_ms": round(flips[-1], 3),
          "nx_plant_ms": round(nx_plant_s * 1000, 1), "nx_recompute_all_s": round(nx_all_s, 1),
-         "nx_update_ms": round(nx_update_ms, 1), "nx_plants_sampled": len(sample)},
+         "nx_update_ms": round(nx_update_ms, 1), "nx_plants_sampled": len(sample), **db_metrics},
         {"recompute_all_s": 2, "update_ms": 20, "vs_networkx": 10},
-        {"vs_networkx": round(nx_all_s / recompute_s, 1),
-         "update_vs_networkx": round(nx_update_ms / update_ms, 1) if update_ms else None},
+        ratios,
     )
 
 

@@ -74,7 +74,10 @@ def test_counts_as_the_seed_says(demo):  # type: ignore[no-untyped-def]
 def test_units(demo):  # type: ignore[no-untyped-def]
     kinds = Unit.objects.values("kind").annotate(n=Count("id"))
     n = {row["kind"]: row["n"] for row in kinds}
-    assert n[UnitKind.SERVICE_TASK_FORCE] == 6
+    # Chengdu's six service task forces, and the province's cross-province coordination office
+    assert Unit.objects.filter(kind=UnitKind.SERVICE_TASK_FORCE, region_id="510100").count() == 6
+    assert n[UnitKind.SERVICE_TASK_FORCE] == 7
+    assert Unit.objects.get(code="sc-kszx").region_id == "510000"
     assert n[UnitKind.LEADERSHIP_TASK_FORCE] == 8
     districts = set(Region.objects.filter(parent_id="510100").exclude(name="市辖区").values_list("code", flat=True))
     assert districts
@@ -219,6 +222,7 @@ def test_the_faw_supply_network_follows_the_seed_and_days_to_stop_moves(demo):  
     assert days[0] < days[1] < days[2]
     overview = selectors.region_overview(user=User.objects.get(username="leader"), day=date(2020, 2, 24))
     assert len(overview["plants"]) == 3 and overview["blockers"][0]["plants"] >= 2
+    assert faw.annual_output == 2_400_000 and overview["blockers"][0]["output"] > 2_400_000
 
 
 def test_workforce_as_the_seed_tells_it(demo):  # type: ignore[no-untyped-def]

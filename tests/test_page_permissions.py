@@ -86,6 +86,15 @@ LEDGER_IMPORTERS = ("admin", "cc_staff")
 RETURNERS = ("admin", "leader", "cc_staff", "tf_member", "dept_staff", "bureau_staff")
 
 
+def supply_link(w: Any) -> dict[str, Any]:
+    """A link of ent_lqy's supplier list (a fresh one per request: removing it is one of the tested actions)."""
+    from qifu.supplychain.models import SupplyLink
+
+    link = SupplyLink.objects.create(buyer=w.ent_lqy, supplier=w.ent_jj, part=f"p{SupplyLink.objects.count()}",
+                                     stock_days=3)
+    return {"pk": link.pk}
+
+
 OFFICIALS = tuple(r for r in ALL_ROLES if r not in ("contact_user", "nobody"))
 SC_VIEWERS = ("admin", "leader", "cc_staff", "bureau_staff", "commissioner")
 SC_IMPORTERS = ("admin", "cc_staff", "commissioner")
@@ -307,6 +316,14 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "supplychain-raise": (ent, "post", only((), visible=("contact_user", "nobody"), otherwise=404)),
     "supplychain-import": (ent, "get", only(SC_IMPORTERS) | {"team_member": 404}),
     "supplychain-import-template": (None, "get", only((*SC_IMPORTERS, "team_member"))),
+    # one supply link: who may change its buyer; officials who only see it 403; contacts have no chain pages
+    "supplychain-link-add": (ent, "get", only(SC_IMPORTERS, visible=("leader", "bureau_staff", "contact_user",
+                                                                      "nobody"), otherwise=404)),
+    "supplychain-link-edit": (supply_link, "get", only(SC_IMPORTERS)),
+    # removing: the administrator (first in line) removes it, after which it is missing for every official; who
+    # else may remove a link is tested in qifu/supplychain/tests/test_views.py
+    "supplychain-link-delete": (supply_link, "post", {
+        r: 302 if r == "admin" else 403 if r in ("contact_user", "nobody") else 404 for r in ALL_ROLES}),
     "workforce-home": (None, "get", SIGNED_IN),
     # a district's return figures: officials (each within its scope; a district outside a command center's is 404)
     "workforce-figures": (lambda w: {"code": "510112"}, "get", only(OFFICIALS)),

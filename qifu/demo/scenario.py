@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -165,6 +166,19 @@ PROVINCIAL_DEPARTMENT = UnitSpec(
 ECONOMIC_BUREAU_SECTIONS = ("综合科", "工业运行科", "企业服务科", "产业发展科")
 LONGQUANYI_BUREAU_SECTIONS = ("综合科", "工业运行服务与信息电子科", "汽车产业科", "中小企业服务科", "产业合作科")
 
+# "asks the city and province to coordinate the out-of-district and out-of-province ones": the province's office
+# that takes cross-province coordination (the provincial economic department takes the other cities').
+PROVINCIAL_COORDINATION = UnitSpec(
+    code="sc-kszx",
+    name="四川省新冠肺炎疫情防控指挥部跨省协调办公室",
+    short_name="省跨省协调办",
+    kind=UnitKind.SERVICE_TASK_FORCE,
+    region=SICHUAN,
+    domain="与外省（市）对接产业链配套企业复工、物资运输和人员返岗",
+    sections=("产业链协调组", "运输保障组"),
+    sort_order=510,
+)
+
 FUJIAN_UNITS: tuple[UnitSpec, ...] = (
     UnitSpec(
         code="zz-cc",
@@ -288,6 +302,7 @@ def unit_specs(districts: list[District]) -> list[UnitSpec]:
             )
         )
     specs.append(PROVINCIAL_DEPARTMENT)
+    specs.append(PROVINCIAL_COORDINATION)
     specs.extend(FUJIAN_UNITS)
     return specs
 
@@ -300,6 +315,7 @@ FAW_TOYOTA: dict[str, Any] = {
     "region": LONGQUANYI,
     "industry": "36",
     "headcount": 3200,
+    "annual_output": 2_400_000,  # 万元: about 24 billion yuan a year, by far the district's largest plant
     "address": "成都市龙泉驿区车城东七路1号",
 }
 
@@ -434,6 +450,7 @@ class EnterpriseSpec:
     contacts: tuple[ContactSpec, ...]
     commissioner: str | None = None  # username; None for external enterprises
     supplies: str = ""  # the part supplied to FAW Toyota, for its suppliers
+    annual_output: Decimal | None = None  # 万元; None: unknown (external enterprises)
 
 
 def district_quotas(districts: list[District], total: int = ABOVE_SCALE_TOTAL) -> dict[str, int]:
@@ -462,6 +479,22 @@ def _contact(rng: random.Random, area_code: str = "028") -> ContactSpec:
 
 def _headcount(rng: random.Random) -> int:
     return max(20, min(5000, int(rng.lognormvariate(4.9, 0.8))))
+
+
+def with_outputs(specs: list[EnterpriseSpec]) -> list[EnterpriseSpec]:
+    """Annual output (万元) from the headcount and an output per worker (its own random stream, so the rest of
+    the scenario does not change); unknown for external enterprises and a few small ones."""
+    rng = rng_for("output")
+    out = []
+    for e in specs:
+        if e.name == FAW_TOYOTA["name"]:
+            value: Decimal | None = Decimal(FAW_TOYOTA["annual_output"])
+        else:
+            per_worker = rng.uniform(40, 160)  # 万元 per worker
+            unknown = e.is_external or rng.random() < 0.04
+            value = None if unknown else Decimal(int(e.headcount * per_worker))
+        out.append(replace(e, annual_output=value))
+    return out
 
 
 def enterprise_specs(districts: list[District]) -> list[EnterpriseSpec]:
@@ -529,7 +562,7 @@ def enterprise_specs(districts: list[District]) -> list[EnterpriseSpec]:
                     contacts=(_contact(rng),),
                 )
             )
-    return fixed + generated
+    return with_outputs(fixed + generated)
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -580,6 +613,8 @@ DEMO_LOGINS: tuple[UserSpec, ...] = (
              title="科员"),
     UserSpec("sc_jxt", "谢国强", ((Role.DEPARTMENT, "sc-jxt"),), unit="sc-jxt", section="运行监测协调局",
              title="副局长"),
+    UserSpec("sc_kszx", "罗明远", ((Role.TASK_FORCE, "sc-kszx"),), unit="sc-kszx", section="产业链协调组",
+             title="产业链协调组组长"),
     UserSpec("lqy_jxj", "周雪梅", ((Role.DEPARTMENT, "lqy-jxj"),), unit="lqy-jxj", section="综合科", title="综合科科长"),
     UserSpec("yexianghua", "叶向华", ((Role.DEPARTMENT, "lqy-jxj"),), unit="lqy-jxj", title="副局长（分管工业运行）"),
     UserSpec("chenjingjing", "陈晶晶", ((Role.COMMISSIONER, "lqy-jxj"),), unit="lqy-jxj",
@@ -779,7 +814,7 @@ def load_enterprises(ctx: Context) -> None:
         Enterprise(
             name=e.name, credit_code=e.credit_code, region=ctx.regions[e.region], industry=ctx.industries[e.industry],
             above_scale=e.above_scale, key_enterprise=e.key_enterprise, address=e.address, headcount=e.headcount,
-            is_external=e.is_external,
+            annual_output=e.annual_output, is_external=e.is_external,
         )
         for e in specs
         if e.credit_code not in existing

@@ -15,7 +15,8 @@ class ContactInline(ReadOnlyAdmin, admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("name", "credit_code", "region", "industry", "above_scale", "key_enterprise", "is_external")
+    list_display = ("name", "credit_code", "region", "industry", "headcount", "annual_output", "above_scale",
+                    "key_enterprise", "is_external")
     list_filter = ("above_scale", "key_enterprise", "is_external", "industry__parent")
     search_fields = ("name", "credit_code")
     inlines = [ContactInline]

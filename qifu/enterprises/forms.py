@@ -43,6 +43,9 @@ class EnterpriseForm(forms.Form):
     is_external = forms.BooleanField(label=_("Outside our jurisdiction"), required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0, required=False)
+    annual_output = forms.DecimalField(label=_("Annual output (10,000 yuan)"), min_value=0, max_digits=14,
+                                       decimal_places=1, required=False,
+                                       help_text=_("The last year's output value; empty if unknown."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, limited_to: tuple[str, ...] | None = None, **kwargs: Any) -> None:

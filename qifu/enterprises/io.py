@@ -112,6 +112,14 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
         width=10,
     ),
     Column(
+        "annual_output",
+        _("Annual output (10,000 yuan)"),
+        aliases=("产值", "年产值", "产值（万元）", "产值(万元)", "年产值（万元）", "年产值(万元)", "工业总产值"),
+        example=52000,
+        help_text=_("The last year's output value in 10,000 yuan (empty: unknown)."),
+        width=14,
+    ),
+    Column(
         "is_external",
         _("Outside jurisdiction"),
         aliases=("辖区外", "是否辖区外", "辖区外企业", "外地企业", "External"),
@@ -228,6 +236,7 @@ def enterprise_row(enterprise: Enterprise) -> dict[str, Any]:
         "key_enterprise": excel.bool_label(enterprise.key_enterprise),
         "address": enterprise.address,
         "headcount": enterprise.headcount,
+        "annual_output": float(enterprise.annual_output) if enterprise.annual_output is not None else None,
         "is_external": excel.bool_label(enterprise.is_external),
         "commissioner": getattr(enterprise, "export_commissioner_username", None),
         "commissioner_name": getattr(enterprise, "export_commissioner_name", None),

@@ -23,6 +23,9 @@ class Enterprise(models.Model):
     key_enterprise = models.BooleanField(_("key enterprise"), default=False, db_index=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    # 产值: the annual output value in 10,000 yuan (万元), as the statistics offices report it; empty = unknown.
+    annual_output = models.DecimalField(_("annual output (10,000 yuan)"), max_digits=14, decimal_places=1,
+                                        null=True, blank=True)
     # Enterprises outside the platform's jurisdiction (e.g. out-of-province suppliers).
     is_external = models.BooleanField(_("outside jurisdiction"), default=False)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every change.")

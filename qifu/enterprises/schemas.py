@@ -50,6 +50,7 @@ class EnterpriseOut(Schema):
     key_enterprise: bool
     is_external: bool
     headcount: int
+    annual_output: float | None = Field(None, description="Annual output value (产值) in 10,000 yuan; null: unknown")
     version: int = Field(..., description="Send it back with PATCH; a stale version is refused with 409")
     commissioner: CommissionerRef | None = Field(None, description="The commissioner currently serving it")
 
@@ -132,6 +133,7 @@ class EnterpriseIn(Schema):
     key_enterprise: bool = False
     address: str = ""
     headcount: int = 0
+    annual_output: float | None = Field(None, ge=0, description="Annual output value in 10,000 yuan (万元)")
     is_external: bool = False
 
 
@@ -149,6 +151,7 @@ class EnterprisePatch(Schema):
     key_enterprise: bool | None = None
     address: str | None = None
     headcount: int | None = None
+    annual_output: float | None = Field(None, ge=0)
     is_external: bool | None = None
 
     def changes(self) -> dict[str, Any]:

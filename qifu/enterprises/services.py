@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,7 @@ EDITABLE_FIELDS = (
     "key_enterprise",
     "address",
     "headcount",
+    "annual_output",
     "is_external",
 )
 # Apps that keep a copy of where an enterprise belongs (the ledger keeps its region for indexed district
@@ -49,7 +51,7 @@ def placement_changed(enterprise_ids: Sequence[int]) -> None:
 
 
 # Fields an enterprise's own contact or its commissioner may change; the rest is the command center's.
-CONTACT_EDITABLE_FIELDS = ("address", "headcount")
+CONTACT_EDITABLE_FIELDS = ("address", "headcount", "annual_output")
 
 
 @dataclass
@@ -64,6 +66,7 @@ class EnterpriseData:
     key_enterprise: bool = False
     address: str = ""
     headcount: int = 0
+    annual_output: Decimal | None = None
     is_external: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,6 +122,11 @@ def clean_enterprise_data(
         headcount = _as_non_negative_int(raw.get("headcount"))
     except ValidationError as exc:
         errs.add("headcount", exc)
+    annual_output = None
+    try:
+        annual_output = _as_output(raw.get("annual_output"))
+    except ValidationError as exc:
+        errs.add("annual_output", exc)
     address = str(raw.get("address") or "").strip()
     if len(address) > 255:
         errs.add("address", ValidationError(_("The address is longer than 255 characters.")))
@@ -133,6 +141,7 @@ def clean_enterprise_data(
         key_enterprise=as_bool(raw.get("key_enterprise")),
         address=address,
         headcount=headcount,
+        annual_output=annual_output,
         is_external=as_bool(raw.get("is_external")),
     )
 
@@ -155,6 +164,22 @@ def _as_non_negative_int(value: Any) -> int:
     if number < 0:
         raise ValidationError(_("Enter a number that is not negative."))
     return number
+
+
+MAX_OUTPUT = Decimal("9999999999999")  # 万元: far above any single enterprise
+
+
+def _as_output(value: Any) -> Decimal | None:
+    """The annual output in 万元: empty is unknown (None), else a number ≥ 0 with one decimal."""
+    if value is None or (isinstance(value, str) and not value.strip().replace(",", "")):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Enter the annual output in 10,000 yuan as a number.")) from None
+    if not number.is_finite() or number < 0 or number > MAX_OUTPUT:
+        raise ValidationError(_("Enter an annual output that is not negative."))
+    return number.quantize(Decimal("0.1"))
 
 
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "x"}

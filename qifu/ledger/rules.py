@@ -111,6 +111,19 @@ def may_report(user: Any, enterprise: Any) -> bool:
     ).exists()
 
 
+def may_report_routed(user: Any, enterprise: Any) -> bool:
+    """Sending a new problem straight to a coordination level (services.problem_report_routed) is for those who
+    answer for the enterprise to the government — administrators, its district's command center, its active
+    commissioner — not for the enterprise itself, whose problems start with its commissioner."""
+    from qifu.enterprises.models import CommissionerAssignment
+
+    if is_admin(user) or access.region_in_scope(user, enterprise.region_id, Role.COMMAND_CENTER):
+        return True
+    return access.has_role(user, Role.COMMISSIONER) and CommissionerAssignment.objects.filter(
+        enterprise=enterprise, commissioner=user, ended_at__isnull=True
+    ).exists()
+
+
 def may_file_return(user: Any, unit: Any) -> bool:
     """A unit's return sheet (定期报送) is for its own staff, and administrators."""
     return is_admin(user) or unit.pk in access.unit_ids(user)

@@ -326,6 +326,59 @@ def problem_report(*, actor: User, data: ProblemInput) -> Problem:
     return problem
 
 
+# Why a problem may skip the tiers below its first hop: the basis (what computed the level) and its levels.
+ROUTE_BASES: dict[str, tuple[str, ...]] = {
+    "supply_chain": ("district", "city", "province", "cross_province"),
+}
+# The tier a first hop opens at, by the kind of unit it goes to.
+ROUTE_TIERS: dict[str, str] = {
+    UnitKind.COMMAND_CENTER: Tier.COMMAND_CENTER,
+    UnitKind.HEADQUARTERS: Tier.COMMAND_CENTER,
+    UnitKind.SERVICE_TASK_FORCE: Tier.TASK_FORCE,
+    UnitKind.LEADERSHIP_TASK_FORCE: Tier.LEADERSHIP,
+    UnitKind.DEPARTMENT: Tier.DEPARTMENT,
+    UnitKind.ECONOMIC_BUREAU: Tier.DEPARTMENT,
+}
+
+
+@dataclass
+class InitialRoute:
+    """Where a problem goes first when the level that must coordinate it is known as it is raised, and why:
+    ``basis`` and ``level`` are codes (ROUTE_BASES), stored on the event."""
+
+    unit_id: int
+    basis: str
+    level: str
+
+
+@transaction.atomic
+def problem_report_routed(*, actor: User, data: ProblemInput, route: InitialRoute) -> Problem:
+    """Record a problem and send its first hop straight to the unit of a level computed elsewhere (a supply-chain
+    blocker in another city or province goes to the province, not through the city's tiers): reported (and
+    accepted when the enterprise's commissioner raises it), then routed — escalated to a command center, task
+    force or leadership unit, or dispatched to a department — with a ``routed`` event that says why."""
+    enterprise = access.get_or_404(Enterprise, actor, access.VIEW, pk=data.enterprise_id)
+    if not rules.may_report_routed(actor, enterprise):
+        raise PermissionDenied(_("Only the enterprise's commissioner, its command center or an administrator may "
+                                 "send a problem straight to a coordination level."))
+    if route.level not in ROUTE_BASES.get(route.basis, ()):
+        raise ValidationError({"route": [_("Not a valid coordination level.")]})
+    unit = Unit.objects.filter(pk=route.unit_id, is_active=True).first()
+    tier = ROUTE_TIERS.get(unit.kind) if unit is not None else None
+    if unit is None or tier is None:
+        raise ValidationError({"route": [_("The coordinating unit is not an active unit that takes problems.")]})
+    problem = problem_report(actor=actor, data=data)
+    before, at = (problem.status, problem.tier), _now()
+    _open_hop(problem, tier, unit, actor=actor, at=at)
+    problem.status = Status.DISPATCHED if tier == Tier.DEPARTMENT else Status.ESCALATED
+    problem.tier = tier
+    problem.responsible_unit, problem.responsible_section, problem.owner = unit, None, None
+    _save(problem, "status", "tier", "responsible_unit", "responsible_section", "owner")
+    _event(problem, "routed", actor=actor, before=before, at=at, unit=unit, basis=route.basis, level=route.level)
+    _tell(problem, notices_codes.ARRIVED, recipients=_unit_staff([unit.pk]), units=[unit], unit=unit.name)
+    return problem
+
+
 @transaction.atomic
 def problem_accept(*, actor: User, problem_id: int, version: int | None = None) -> Problem:
     """The commissioner takes the problem on; whoever first receives it stays responsible (首接负责)."""

@@ -48,13 +48,15 @@ def _plant(r: dict[str, Any]) -> dict[str, Any]:
     return {"plant_id": r["plant"].pk, "plant_name": r["plant"].name, "region_code": r["plant"].region_id,
             "days_to_stop": selectors.days_label(r["days_to_stop"]),
             "bottleneck_id": r["bottleneck"].pk if r["bottleneck"] else None, "blocked": r["blocked"],
-            "suppliers": r["suppliers"]}
+            "suppliers": r["suppliers"],
+            "annual_output": float(r["output"]) if r["output"] is not None else None}
 
 
 def _blocker(b: dict[str, Any]) -> dict[str, Any]:
     s = b["supplier"]
     return {"supplier_id": s.pk, "supplier_name": s.name, "region_code": s.region_id, "external": s.is_external,
-            "plants": b["plants"], "employees": b["employees"], "soonest_days": selectors.days_label(b["soonest"]),
+            "status": b["status"], "plants": b["plants"], "output": b["output"], "unknown_output": b["unknown_output"],
+            "employees": b["employees"], "soonest_days": selectors.days_label(b["soonest"]),
             "without_problem": b["without_problem"]}
 
 
@@ -109,6 +111,7 @@ def plant_analysis(request: HttpRequest, plant_id: int, date: date | None = None
             "region_code": r.enterprise.region_id, "external": r.enterprise.is_external, "tier": r.tier,
             "status": r.status, "status_date": r.status_date, "blocked": r.blocked, "tts_days": r.tts_days,
             "gap_days": r.gap_days, "rank": r.rank, "level": r.level, "via": r.via, "problem": _raised(r.raised),
+            "health_event_since": r.health_since,
         } for r in a.suppliers],
     }
 
@@ -142,9 +145,11 @@ def link_export(request: HttpRequest, plant_id: int) -> HttpResponse:
 
 @router.get("/region", response=RegionOut,
             summary="Region-wide: plants stopping within N days, suppliers blocking the most plants, unraised ones")
-def region(request: HttpRequest, date: date | None = None, within: int = 7) -> Any:
+def region(request: HttpRequest, date: date | None = None, within: int = 7, rank: str = "plants") -> Any:
     user = _viewer(request)
-    data = selectors.region_overview(user=user, day=date or latest_day(user), within_days=max(0, min(within, 365)))
-    return {"date": data["day"], "within_days": data["within_days"], "plants": [_plant(r) for r in data["plants"]],
+    data = selectors.region_overview(user=user, day=date or latest_day(user), within_days=max(0, min(within, 365)),
+                                     rank=rank)
+    return {"date": data["day"], "within_days": data["within_days"], "rank": data["rank"],
+            "blocker_count": data["blocker_count"], "unraised_count": data["unraised_count"], "plants": [_plant(r) for r in data["plants"]],
             "stopping": [_plant(r) for r in data["stopping"]], "blockers": [_blocker(b) for b in data["blockers"]],
             "unraised": [_blocker(b) for b in data["unraised"]], "method": [str(m) for m in selectors.METHOD]}

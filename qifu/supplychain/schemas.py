@@ -75,6 +75,8 @@ class SupplierOut(Schema):
     level: str
     via: list[str]
     problem: RaisedOut | None
+    health_event_since: dt.datetime | None = Field(
+        description="An open health event (suspected case) at this supplier, reported then; null: none")
 
 
 class AnalysisOut(Schema):
@@ -94,8 +96,9 @@ class PlantOut(Schema):
     region_code: str
     days_to_stop: float | None
     bottleneck_id: int | None
-    blocked: int
-    suppliers: int
+    blocked: int = Field(description="Blocked suppliers at any tier that can stop it on their own")
+    suppliers: int = Field(description="Its direct suppliers")
+    annual_output: float | None = Field(description="The plant's annual output in 10,000 yuan (null: unknown)")
 
 
 class BlockerOut(Schema):
@@ -103,15 +106,21 @@ class BlockerOut(Schema):
     supplier_name: str
     region_code: str
     external: bool
-    plants: int
+    status: str
+    plants: int = Field(description="Plants it alone stops if it stays down")
+    output: float = Field(description="Annual output of those plants, 10,000 yuan (unknown outputs count 0)")
+    unknown_output: int = Field(description="How many of those plants have no known output")
     employees: int
     soonest_days: float | None
-    without_problem: int
+    without_problem: int = Field(description="Of those plants, how many have no open problem raised for it")
 
 
 class RegionOut(Schema):
     date: dt.date
     within_days: int
+    rank: str = Field(description="plants: most plants first, then output; output: most output first")
+    blocker_count: int
+    unraised_count: int
     plants: list[PlantOut]
     stopping: list[PlantOut]
     blockers: list[BlockerOut]

@@ -13,10 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+import numpy as np
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from qifu.core import access
@@ -28,8 +30,10 @@ from qifu.resumption.models import StatusReport
 
 from .choices import NO_REPORT, Level
 from .graph import coordination, tts
+from .graph.network import Network, unpack
 from .models import SupplierProblem, SupplyLink
 
+INF = math.inf
 MAX_TIERS = 8
 # How far back a status report still counts as the firm's latest status.
 STATUS_LOOKBACK_DAYS = 120
@@ -71,6 +75,22 @@ def latest_statuses(enterprise_ids: Iterable[int], day: date) -> dict[int, tuple
     return result
 
 
+def open_health_events(enterprise_ids: Iterable[int]) -> dict[int, datetime]:
+    """{enterprise id: when its earliest open health event (suspected case) was reported} for these firms, at any
+    tier of a network (the event's own warning reaches only the customers named when it was reported)."""
+    from qifu.workforce.choices import HealthStatus
+    from qifu.workforce.models import HealthEvent
+
+    ids = list(set(enterprise_ids))
+    found: dict[int, datetime] = {}
+    for start in range(0, len(ids), STATUS_CHUNK):
+        rows = (HealthEvent.objects.filter(status=HealthStatus.OPEN, enterprise_id__in=ids[start:start + STATUS_CHUNK])
+                .order_by("enterprise_id", "reported_at").values_list("enterprise_id", "reported_at"))
+        for eid, at in rows:
+            found.setdefault(eid, at)
+    return found
+
+
 def is_blocked(status: str | None) -> bool:
     return status not in RESUMED_STATUSES
 
@@ -90,6 +110,13 @@ def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
         links.extend(found)
         frontier = {link.supplier_id for link in found}
     return links
+
+
+def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> set[int]:
+    """Of a plant and its network, the firms whose supplier list the user may change (a link is changed by who
+    may change its buyer), in one query."""
+    ids = {plant_id} | {lk.buyer_id for lk in links} | {lk.supplier_id for lk in links}
+    return set(Enterprise.objects.restrict(user, access.CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _graph_link(link: SupplyLink) -> tts.Link:
@@ -122,6 +149,7 @@ class SupplierRow:
     via: list[str]
     links: list[SupplyLink] = field(default_factory=list)  # its links in the network (as a supplier)
     raised: SupplierProblem | None = None
+    health_since: datetime | None = None  # an open health event (suspected case) there, reported then
 
     @property
     def tts_days(self) -> float | None:
@@ -176,6 +204,7 @@ def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:
     for lk in links:
         by_supplier.setdefault(lk.supplier_id, []).append(lk)
     names = {plant.pk: plant.name, **{eid: e.name for eid, e in firms.items()}}
+    health = open_health_events(firms)
     rows = []
     for eid, impact in result.suppliers.items():
         e = firms[eid]
@@ -184,6 +213,7 @@ def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:
             enterprise=e, tier=impact.tier, status=status, status_date=when, blocked=impact.blocked,
             tts=impact.tts, rank=impact.rank, level=coordination.level(plant.region_id, e.region_id),
             via=[names[v] for v in impact.via[1:]], links=by_supplier.get(eid, []), raised=raised.get((plant.pk, eid)),
+            health_since=health.get(eid),
         ))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.tier, r.enterprise.name))
     plant_status = statuses.get(plant.pk, (NO_REPORT, None))[0]
@@ -203,48 +233,150 @@ def plants(*, user: User) -> QuerySet[Enterprise]:
     )
 
 
-def plant_summaries(*, user: User, day: date) -> list[dict[str, Any]]:
-    """Every visible plant with its days-to-stop and blocked suppliers on ``day`` (soonest stop first)."""
-    out = []
-    for plant in plants(user=user):
-        a = plant_analysis(user=user, plant_id=plant.pk, day=day)
-        out.append({"plant": plant, "days_to_stop": a.days_to_stop, "bottleneck": a.bottleneck,
-                    "blocked": len(a.blocked), "suppliers": len(a.suppliers), "status": a.plant_status})
-    out.sort(key=lambda r: (r["days_to_stop"], r["plant"].name))
-    return out
+RANKINGS = ("plants", "output")
+REGION_ROWS = 100  # blockers listed on the page and in the API (the counts cover all of them)
+STATUS_CHUNK = 5000
 
 
-def region_overview(*, user: User, day: date, within_days: int = 7) -> dict[str, Any]:
-    """The region-wide view: plants that stop within ``within_days``, the single suppliers that block the
-    most plants (and the most employees at them), and the blocking suppliers nobody has raised a problem for."""
-    summaries = plant_summaries(user=user, day=day)
-    plant_ids = {r["plant"].pk for r in summaries}
-    links = list(SupplyLink.objects.restrict(user, access.VIEW).select_related("supplier__region"))
-    firms = {lk.supplier_id: lk.supplier for lk in links}
-    statuses = latest_statuses(firms, day)
-    graph_links = [_graph_link(lk) for lk in links]
-    headcount = {r["plant"].pk: r["plant"].headcount for r in summaries}
-    raised = {(p, s) for (p, s), sp in open_problems(plant_ids).items() if sp.problem.status in OPEN_STATUSES}
-    blockers = []
-    for eid, e in firms.items():
-        if not is_blocked(statuses.get(eid, (None,))[0]):
-            continue
-        stops = {p: d for p, d in tts.downstream(eid, graph_links).items() if p in plant_ids}
-        if not stops:
-            continue
-        without = sorted(p for p in stops if (p, eid) not in raised)
-        blockers.append({"supplier": e, "status": statuses.get(eid, (NO_REPORT, None))[0], "plants": len(stops),
-                         "employees": sum(headcount.get(p, 0) for p in stops), "soonest": min(stops.values()),
-                         "without_problem": len(without)})
-    blockers.sort(key=lambda b: (-b["plants"], -b["employees"], b["soonest"], b["supplier"].name))
+def status_table(enterprise_ids: Iterable[int], day: date) -> dict[int, str]:
+    """{enterprise id: status of its latest current report on or before ``day``} (absent: none in the look-back
+    window), one query per 5,000 firms: each firm's latest report is one probe of the (enterprise, date) index."""
+    ids = sorted(set(enterprise_ids))
+    latest = Subquery(StatusReport.objects.filter(
+        enterprise_id=OuterRef("pk"), is_current=True, date__lte=day,
+        date__gte=day - timedelta(days=STATUS_LOOKBACK_DAYS)).order_by("-date").values("status")[:1])
+    result: dict[int, str] = {}
+    for start in range(0, len(ids), STATUS_CHUNK):
+        rows = (Enterprise.objects.filter(pk__in=ids[start:start + STATUS_CHUNK]).order_by()
+                .annotate(latest=latest).filter(latest__isnull=False).values_list("pk", "latest"))
+        result.update(rows)
+    return result
+
+
+def _link_arrays(user: User) -> dict[str, np.ndarray]:
+    """The visible links as arrays (one query): firm ids, and each link's supplier and buyer as indexes into
+    them with its survival in days (tts.survival, vectorised)."""
+    qs = SupplyLink.objects.restrict(user, access.VIEW).order_by().values_list(
+        "supplier_id", "buyer_id", "stock_days", "critical", "has_alternative", "alternative_lead_days")
+    # Read on the raw cursor: Django's per-value converters (decimals, booleans) cost more than the rest of
+    # the view at a region's hundreds of thousands of links; numbers and 0/1 go straight into arrays.
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    m = len(rows)
+    supplier = np.fromiter((r[0] for r in rows), dtype=np.int64, count=m)
+    buyer = np.fromiter((r[1] for r in rows), dtype=np.int64, count=m)
+    stock = np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=m)
+    critical = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=m)
+    lead = np.fromiter((float(r[5]) if r[4] and r[5] is not None else np.inf for r in rows), dtype=np.float64,
+                       count=m)
+    firms, index = np.unique(np.concatenate([supplier, buyer]), return_inverse=True)
+    stock = np.maximum(stock, 0.0)
+    survival = np.where(~critical | (lead <= stock), np.inf, stock)
+    return {"firms": firms, "supplier": index[:m], "buyer": index[m:], "survival": survival}
+
+
+def region_overview(*, user: User, day: date, within_days: int = 7, rank: str = "plants",
+                    rows: int = REGION_ROWS) -> dict[str, Any]:
+    """The region-wide view on ``day``: every visible plant's days to stop and the supplier that stops it
+    first, the plants stopping within ``within_days``, the single suppliers that would stop the most plants
+    (or the most output) if they stay down, and those among them nobody has raised a problem for.
+
+    Computed at once for the whole region by the array engine (graph.network): the visible links and each
+    firm's latest status in a few queries, one multi-source Dijkstra for every firm's days to stop, the plants
+    each blocked supplier can stop as bit sets propagated along the links, and the soonest stop per supplier
+    by one Dijkstra from the plants backwards — no per-plant walk."""
+    rank = rank if rank in RANKINGS else RANKINGS[0]
+    plant_rows = list(plants(user=user))
+    empty = {"day": day, "within_days": within_days, "rank": rank, "plants": [], "stopping": [], "blockers": [],
+             "unraised": [], "blocker_count": 0, "unraised_count": 0, "unknown_output_plants": 0,
+             "firms": 0, "links": 0}
+    arrays = _link_arrays(user)
+    firms = arrays["firms"]
+    if not plant_rows or len(firms) == 0:
+        return {**empty, "plants": [_plant_row(p, INF, None, 0, 0) for p in plant_rows]}
+    n = len(firms)
+    net = Network(n, arrays["supplier"], arrays["buyer"], arrays["survival"])
+    statuses = status_table(firms.tolist(), day)
+    blocked = np.fromiter((is_blocked(statuses.get(int(f))) for f in firms), dtype=bool, count=n)
+    days = net.recompute(blocked)
+
+    plant_index = np.searchsorted(firms, [p.pk for p in plant_rows])
+    p_idx = plant_index.astype(np.int64)
+    plant_days = np.round(days[p_idx], 6)  # less the EPSILON of zero-stock links (graph.network)
+    sources = net.bottlenecks(p_idx)
+    pairs = np.unique(arrays["buyer"] * n + arrays["supplier"])  # one per (buyer, supplier), whatever the parts
+    direct = np.bincount(pairs // n, minlength=n)[p_idx]
+    bl = np.flatnonzero(blocked)
+    stops = unpack(net.reach(p_idx)[bl], len(p_idx))  # blocked firm × plant: it alone stops that plant
+    can_stop = stops.sum(axis=0)
+    output = np.array([float(p.annual_output) if p.annual_output is not None else 0.0 for p in plant_rows])
+    unknown = np.array([p.annual_output is None for p in plant_rows])
+    headcount = np.array([p.headcount for p in plant_rows], dtype=np.float64)
+    plants_blocked = stops.sum(axis=1)
+    output_blocked = stops @ output
+    unknown_blocked = stops @ unknown.astype(np.int64)
+    employees_blocked = stops @ headcount
+    soonest = net.days_to_nearest(p_idx)[bl]
+    # Open problems already raised for a (plant, blocked supplier) pair: those plants are not "unraised".
+    column = {p.pk: j for j, p in enumerate(plant_rows)}
+    row_of = {int(firms[i]): k for k, i in enumerate(bl)}
+    raised = np.zeros(len(bl), dtype=np.int64)
+    for plant_id, supplier_id in (SupplierProblem.objects.filter(plant_id__in=list(column),
+                                                                 problem__status__in=OPEN_STATUSES)
+                                  .order_by().values_list("plant_id", "supplier_id").distinct()):
+        k = row_of.get(supplier_id)
+        if k is not None and stops[k, column[plant_id]]:
+            raised[k] += 1
+    without = plants_blocked - raised
+
+    candidates = np.flatnonzero(plants_blocked > 0)
+    if rank == "output":
+        order = np.lexsort((firms[bl][candidates], soonest[candidates], -employees_blocked[candidates],
+                            -plants_blocked[candidates], -output_blocked[candidates]))
+    else:
+        order = np.lexsort((firms[bl][candidates], soonest[candidates], -employees_blocked[candidates],
+                            -output_blocked[candidates], -plants_blocked[candidates]))
+    ranked = candidates[order]
+    unraised_ranked = ranked[without[ranked] > 0]
+    shown = np.unique(np.concatenate([ranked[:rows], unraised_ranked[:rows]]))
+    wanted = {int(firms[bl[k]]) for k in shown} | {int(firms[s]) for s in sources if s >= 0}
+    names = Enterprise.objects.select_related("region").in_bulk(list(wanted))
+
+    def blocker(k: int) -> dict[str, Any]:
+        eid = int(firms[bl[k]])
+        return {"supplier": names[eid], "status": statuses.get(eid, NO_REPORT), "plants": int(plants_blocked[k]),
+                "output": float(output_blocked[k]), "unknown_output": int(unknown_blocked[k]),
+                "employees": int(employees_blocked[k]), "soonest": float(soonest[k]),
+                "without_problem": int(without[k])}
+
+    summaries = [_plant_row(p, float(plant_days[j]), names.get(int(firms[sources[j]])) if sources[j] >= 0 else None,
+                            int(can_stop[j]), int(direct[j])) for j, p in enumerate(plant_rows)]
+    summaries.sort(key=lambda r: (r["days_to_stop"], r["plant"].name, r["plant"].pk))
     return {
-        "day": day,
-        "within_days": within_days,
+        **empty,
         "plants": summaries,
         "stopping": [r for r in summaries if r["days_to_stop"] <= within_days],
-        "blockers": blockers,
-        "unraised": [b for b in blockers if b["without_problem"]],
+        "blockers": [blocker(int(k)) for k in ranked[:rows]],
+        "unraised": [blocker(int(k)) for k in unraised_ranked[:rows]],
+        "blocker_count": len(ranked),
+        "unraised_count": len(unraised_ranked),
+        "unknown_output_plants": int(unknown.sum()),
+        "firms": n,
+        "links": len(arrays["supplier"]),
     }
+
+
+def _plant_row(plant: Enterprise, days_to_stop: float, bottleneck: Enterprise | None, blocked: int,
+               suppliers: int) -> dict[str, Any]:
+    return {"plant": plant, "days_to_stop": days_to_stop, "bottleneck": bottleneck, "blocked": blocked,
+            "suppliers": suppliers, "output": plant.annual_output}
+
+
+def plant_summaries(*, user: User, day: date) -> list[dict[str, Any]]:
+    """Every visible plant with its days to stop on ``day``, soonest first (from the region-wide computation)."""
+    return region_overview(user=user, day=day)["plants"]
 
 
 def problem_list(*, user: User) -> QuerySet[SupplierProblem]:

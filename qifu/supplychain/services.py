@@ -149,10 +149,32 @@ def link_delete(*, actor: User, link_id: int) -> None:
 # --- raising a ledger problem for a blocking supplier ------------------------------------------------------
 
 
+def _provincial(region_code: str) -> Any:
+    return Unit.objects.filter(is_active=True, region_id=region_code[:2] + "0000").order_by("sort_order", "id")
+
+
 def provincial_department(region_code: str) -> Unit | None:
-    """The province's economic department (a department unit registered at the province's code)."""
-    return (Unit.objects.filter(kind__in=(UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU), is_active=True,
-                                region_id=region_code[:2] + "0000").order_by("sort_order", "id").first())
+    """The province's economic department: its first department unit registered at the province's code."""
+    return _provincial(region_code).filter(kind__in=(UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU)).first()
+
+
+def cross_province_office(region_code: str) -> Unit | None:
+    """The province's cross-province coordination office: a service task force registered at the province's
+    code (the provincial economic department when the province has none)."""
+    office = _provincial(region_code).filter(kind=UnitKind.SERVICE_TASK_FORCE).first()
+    return office or provincial_department(region_code)
+
+
+def coordinating_unit(level: str, plant: Enterprise, category: ProblemCategory) -> Unit | None:
+    """The unit that must coordinate a blocking supplier at ``level`` (None at the district level: the plant's
+    commissioner takes it, with the district's command center above)."""
+    if level == Level.CITY:
+        return category.task_force
+    if level == Level.PROVINCE:
+        return provincial_department(plant.region_id)
+    if level == Level.CROSS_PROVINCE:
+        return cross_province_office(plant.region_id)
+    return None
 
 
 def _title_and_description(plant: Enterprise, row: selectors.SupplierRow, days_to_stop: float,
@@ -178,11 +200,11 @@ def _title_and_description(plant: Enterprise, row: selectors.SupplierRow, days_t
 
 @transaction.atomic
 def problem_raise(*, actor: User, plant_id: int, supplier_id: int, day: date | None = None) -> SupplierProblem:
-    """Raise a pre-filled ledger problem for one of the plant's blocking suppliers and route it to the
-    supplier's coordination level with the ledger's services: reported (accepted at once when the actor is
-    the plant's commissioner); another district or further: escalated as a common problem to the city's
-    supply-chain task force; another city or province: dispatched on to the provincial economic department
-    when the actor may dispatch, else it waits at the task force with that unit named."""
+    """Raise a pre-filled ledger problem for one of the plant's blocking suppliers, routed to the supplier's
+    coordination level by the ledger's services: same district — reported to the plant's commissioner
+    (accepted at once when the commissioner raises it); another district — its first hop at the city's
+    supply-chain task force; another city — dispatched to the provincial economic department; another
+    province — at the province's cross-province coordination office. Linked to the supplier and the plant."""
     day = day or timezone.localdate()
     analysis = selectors.plant_analysis(user=actor, plant_id=plant_id, day=day)
     plant = analysis.plant
@@ -199,24 +221,23 @@ def problem_raise(*, actor: User, plant_id: int, supplier_id: int, day: date | N
     category = ProblemCategory.objects.filter(code=SUPPLY_CHAIN_CATEGORY, is_active=True).first()
     if category is None:
         raise ValidationError(_("The supply-chain problem category is missing; ask the administrator."))
-    target: Unit | None = None
-    if row.level in (Level.PROVINCE, Level.CROSS_PROVINCE):
-        target = provincial_department(plant.region_id)
-    elif row.level == Level.CITY:
-        target = category.task_force
+    target = coordinating_unit(row.level, plant, category)
+    if row.level != Level.DISTRICT and (target is None or not target.is_active):
+        raise ValidationError(_("No unit is set up to coordinate at this level (%(level)s); ask the "
+                                "administrator.") % {"level": Level(row.level).label})
     title, description = _title_and_description(plant, row, analysis.days_to_stop, target)
     urgent = not math.isinf(row.tts) and row.tts <= 3
-    nature = Nature.INDIVIDUAL if row.level == Level.DISTRICT else Nature.COMMON
-    problem = ledger.problem_report(actor=actor, data=ledger.ProblemInput(
-        enterprise_id=plant.pk, title=title, description=description, category_id=category.pk, nature=nature,
-        priority=Priority.URGENT if urgent else Priority.HIGH, channel=Channel.COMMISSIONER
-        if ledger_rules.is_enterprise_commissioner(actor, _bare(plant)) else Channel.SELF_REPORT))
-    if row.level != Level.DISTRICT and ledger_rules.possible("escalate", actor, problem):
-        problem = ledger.problem_escalate(actor=actor, problem_id=problem.pk, reason=str(Level(row.level).label))
-        if target is not None and row.level != Level.CITY and ledger_rules.possible("dispatch", actor, problem):
-            problem = ledger.problem_dispatch(actor=actor, problem_id=problem.pk,
-                                              targets=[ledger.DispatchTarget(unit_id=target.pk)],
-                                              instructions=str(Level(row.level).label))
+    data = ledger.ProblemInput(
+        enterprise_id=plant.pk, title=title, description=description, category_id=category.pk,
+        nature=Nature.INDIVIDUAL if row.level == Level.DISTRICT else Nature.COMMON,
+        priority=Priority.URGENT if urgent else Priority.HIGH,
+        channel=Channel.COMMISSIONER if ledger_rules.is_enterprise_commissioner(actor, _bare(plant))
+        else Channel.SELF_REPORT)
+    if target is None:
+        problem = ledger.problem_report(actor=actor, data=data)
+    else:
+        problem = ledger.problem_report_routed(actor=actor, data=data, route=ledger.InitialRoute(
+            unit_id=target.pk, basis=SUPPLY_CHAIN_CATEGORY, level=row.level))
     link = SupplierProblem.objects.create(
         plant=plant, supplier=row.enterprise, problem=problem, level=row.level, target_unit=target,
         days_to_stop=None if math.isinf(analysis.days_to_stop) else Decimal(str(round(analysis.days_to_stop, 1))),

@@ -18,12 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qifu.core import access, excel
 from qifu.core.errors import Conflict
+from qifu.core.forms import add_service_errors
 from qifu.core.views import import_page, xlsx_response
 from qifu.enterprises.models import Enterprise
+from qifu.enterprises.validators import normalise_credit_code
 from qifu.resumption.views import latest_day
 
 from . import imports, io, selectors, services
 from .choices import Level
+from .forms import LinkForm, NewLinkForm
+from .models import SupplyLink
 
 DEFAULT_WITHIN = 7
 
@@ -48,7 +52,8 @@ def _within(request: HttpRequest) -> int:
 @require_GET
 def region(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request))
+    data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request),
+                                     rank=request.GET.get("rank", "plants"))
     return render(request, "supplychain/region.html", {**data, "method": selectors.METHOD})
 
 
@@ -76,10 +81,12 @@ def plant(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     analysis = selectors.plant_analysis(user=request.user, plant_id=pk, day=_day(request))
     may_raise = services.ledger_rules.may_report(request.user, analysis.plant)
+    editable = selectors.editable_buyers(user=request.user, plant_id=analysis.plant.pk, links=analysis.links)
     return render(request, "supplychain/plant.html", {
         "a": analysis, "day": analysis.day, "graph": graph_data(analysis), "method": selectors.METHOD,
         "may_raise": may_raise, "may_import": access.can(request.user, "supplychain.import")
         and access.allowed(request.user, access.CHANGE, analysis.plant),
+        "may_add": bool(editable), "editable": editable,
     })
 
 
@@ -133,3 +140,102 @@ def link_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = xlsx_response(f"suppliers-{plant_obj.pk}.xlsx")
     excel.write_workbook(io.LINK_COLUMNS, io.link_rows(links, plant_obj.pk), _("Suppliers"), out=response)
     return response
+
+
+def _link_data(cleaned: dict[str, Any], buyer_id: int, supplier_id: int) -> services.LinkInput:
+    return services.LinkInput(
+        buyer_id=buyer_id, supplier_id=supplier_id, part=cleaned["part"], stock_days=cleaned["stock_days"],
+        critical=cleaned["critical"], has_alternative=cleaned["has_alternative"],
+        alternative_lead_days=cleaned.get("alternative_lead_days"), share=cleaned.get("share"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add one supply link to the plant's network: to the plant itself or to one of its suppliers."""
+    _require_view(request)
+    plant_obj = access.get_or_404(Enterprise, request.user, access.VIEW, pk=pk)
+    links = selectors.network_links(user=request.user, plant_id=plant_obj.pk)
+    editable = selectors.editable_buyers(user=request.user, plant_id=plant_obj.pk, links=links)
+    if not editable:
+        raise PermissionDenied
+    names = {plant_obj.pk: plant_obj.name, **{lk.supplier_id: lk.supplier.name for lk in links}}
+    buyers = [(eid, names[eid]) for eid in [plant_obj.pk, *sorted(set(names) - {plant_obj.pk}, key=names.get)]
+              if eid in editable]
+    form = NewLinkForm(request.POST or None, buyers=buyers,
+                       initial={"buyer": plant_obj.pk, "critical": True, "stock_days": 3})
+    if request.method == "POST":
+        valid = form.is_valid()  # the supplier's code is checked too when other fields are wrong
+        supplier = None
+        if form.cleaned_data.get("supplier_credit_code"):
+            try:
+                code = normalise_credit_code(form.cleaned_data["supplier_credit_code"])
+                supplier = Enterprise.objects.filter(credit_code=code).first()
+                if supplier is None:
+                    form.add_error("supplier_credit_code", _("No enterprise on the platform has this credit code; "
+                                                             "add it by importing the supplier list."))
+            except ValidationError as exc:
+                form.add_error("supplier_credit_code", exc.messages)
+        if valid and supplier is not None:
+            try:
+                link = services.link_create(actor=request.user, data=_link_data(
+                    form.cleaned_data, form.cleaned_data["buyer"], supplier.pk))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                if "supplier" in getattr(exc, "error_dict", {}):
+                    form.add_error("supplier_credit_code", exc.error_dict["supplier"][0].messages)
+            else:
+                messages.success(request, _("Supply link added: %(supplier)s → %(buyer)s.") % {
+                    "supplier": link.supplier.name, "buyer": link.buyer.name})
+                return redirect("supplychain-plant", pk=plant_obj.pk)
+    return render(request, "supplychain/link_form.html", {
+        "form": form, "plant": plant_obj, "title": _("Add a supply link to %(plant)s") % {"plant": plant_obj.name}})
+
+
+def _back(request: HttpRequest, link: SupplyLink) -> str:
+    """The plant page the user came from (``?plant=``, on the day it showed), else the link's buyer's."""
+    plant = request.GET.get("plant") or request.POST.get("plant") or ""
+    url = reverse("supplychain-plant", args=[int(plant) if plant.isdigit() else link.buyer_id])
+    day = parse_date(request.GET.get("date") or request.POST.get("date") or "")
+    return f"{url}?date={day:%Y-%m-%d}" if day else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one link's part, stock, alternative, share or criticality; a stale version is refused."""
+    _require_view(request)
+    link = access.get_or_404(SupplyLink.objects.select_related("buyer", "supplier"), request.user, access.CHANGE,
+                             pk=pk)
+    initial = {"part": link.part, "critical": link.critical, "stock_days": link.stock_days,
+               "has_alternative": link.has_alternative, "alternative_lead_days": link.alternative_lead_days,
+               "share": link.share, "version": link.version}
+    form = LinkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_update(actor=request.user, link_id=link.pk, version=form.cleaned_data.get("version"),
+                                 data=_link_data(form.cleaned_data, link.buyer_id, link.supplier_id))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_back(request, link))
+    return render(request, "supplychain/link_form.html", {
+        "form": form, "link": link, "back": _back(request, link),
+        "title": _("%(supplier)s → %(buyer)s") % {"supplier": link.supplier.name, "buyer": link.buyer.name}})
+
+
+@login_required
+@require_POST
+def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one supply link (recorded as an event with what it was)."""
+    _require_view(request)
+    link = access.get_or_404(SupplyLink.objects.select_related("buyer", "supplier"), request.user, access.CHANGE,
+                             pk=pk)
+    back = _back(request, link)
+    services.link_delete(actor=request.user, link_id=link.pk)
+    messages.success(request, _("Supply link removed: %(supplier)s → %(buyer)s (%(part)s).") % {
+        "supplier": link.supplier.name, "buyer": link.buyer.name, "part": link.part})
+    return redirect(back)

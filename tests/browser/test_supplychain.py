@@ -25,4 +25,12 @@ def test_plant_page_shows_days_to_stop_and_raises_a_problem(live_server: Any, pa
     row.get_by_role("button").click()
     page.wait_for_url("**/supplychain/plants/**")
     assert "已提交并转办" in page.content()
-    assert "LQY-" in page.locator(f"tr[data-supplier='{w.ent_cq.pk}']").inner_text()
+    raised = page.locator(f"tr[data-supplier='{w.ent_cq.pk}']").inner_text()
+    assert "LQY-" in raised and "Sichuan cross-province office" in raised  # routed straight to the province
+    # the local supplier's stock is corrected on its link's page: the plant now runs 6 days instead of 4
+    page.locator(f"a[data-link='{w.l_local.pk}']").click()
+    page.wait_for_url("**/supplychain/links/**")
+    page.fill("input[name='stock_days']", "6")
+    page.locator("#link-form button[type='submit']").click()
+    page.wait_for_url("**/supplychain/plants/**")
+    assert page.locator("#days-to-stop .num").inner_text() == "6"

@@ -447,6 +447,7 @@ def test_list_item_shape(world: Any) -> None:
             "key_enterprise": False,
             "is_external": False,
             "headcount": 100,
+            "annual_output": None,
             "version": 1,
             "commissioner": {
                 "id": world.commissioner.pk,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -419,3 +420,21 @@ def test_no_header_names_two_columns(language: str) -> None:
     with translation.override(language):
         assert excel.header_conflicts(enterprise_io.ENTERPRISE_COLUMNS) == []
         assert excel.header_conflicts(enterprise_io.ASSIGNMENT_COLUMNS) == []
+
+
+def test_annual_output_is_optional_checked_and_survives_an_export(world: Any) -> None:
+    header = ["企业名称", "统一社会信用代码", "所属区域", "行业代码", "年产值（万元）"]
+    bad = xlsx(header, ["Output 1", credit_code(900_101), "510112", "36", "很多"],
+               ["Output 2", credit_code(900_102), "510112", "36", -5])
+    before = counts()
+    report = imports.enterprise_import(actor=world.admin, file=bad)
+    assert errors_of(report) == [(2, "annual_output"), (3, "annual_output")]
+    assert counts() == before
+    good = xlsx(header, ["Output 1", credit_code(900_101), "510112", "36", "52,000.5"],
+                ["Output 2", credit_code(900_102), "510112", "36", None])
+    assert imports.enterprise_import(actor=world.admin, file=good).ok
+    assert Enterprise.objects.get(name="Output 1").annual_output == Decimal("52000.5")
+    assert Enterprise.objects.get(name="Output 2").annual_output is None  # unknown, not 0
+    exported = enterprise_io.export_enterprises(enterprise_list(user=world.admin))
+    report = imports.enterprise_import(actor=world.admin, file=exported)
+    assert report.ok and report.updated == 0

@@ -32,7 +32,27 @@ EVENT_LABELS = {
     "extension_decided": _("Deadline extension decided"),
     "attached": _("File attached"),
     "imported": _("Imported from an Excel ledger"),
+    "routed": _("Sent to its coordination level"),
 }
+# Why a problem was routed (services.ROUTE_BASES): the basis and its levels, as codes on the event.
+ROUTE_BASIS_LABELS = {"supply_chain": _("Supply-chain coordination")}
+ROUTE_LEVEL_LABELS = {
+    "district": _("same district"),
+    "city": _("another district of the city"),
+    "province": _("another city of the province"),
+    "cross_province": _("cross-province"),
+}
+
+
+@register.filter
+def route_reason(event: object) -> str:
+    """"Supply-chain coordination: cross-province" for a routed event; empty for any other."""
+    if getattr(event, "code", "") != "routed":
+        return ""
+    data = getattr(event, "data", None) or {}
+    basis, level = data.get("basis", ""), data.get("level", "")
+    return _("%(basis)s: %(level)s") % {"basis": ROUTE_BASIS_LABELS.get(basis, basis),
+                                       "level": ROUTE_LEVEL_LABELS.get(level, level)}
 
 
 @register.filter

@@ -164,3 +164,73 @@ class Network:
                     source[v] = source[u]
                     heapq.heappush(heap, (nd, v))
         return cell
+
+    # --- the region-wide view ------------------------------------------------------------------------------
+
+    def bottlenecks(self, nodes: np.ndarray) -> np.ndarray:
+        """For each node, the blocked firm its days-to-stop comes from (NO_SOURCE when it cannot be stopped):
+        the source of the supplier on its incoming link with the smallest dist + days."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        starts, ends = self.in_ptr[nodes], self.in_ptr[nodes + 1]
+        counts = ends - starts
+        result = np.full(len(nodes), NO_SOURCE, dtype=np.int64)
+        total = int(counts.sum())
+        if total == 0:
+            return result
+        owner = np.repeat(np.arange(len(nodes)), counts)
+        edge = np.repeat(starts, counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
+        supplier = self.in_idx[edge]
+        values = self.dist[supplier] + self.in_w[edge]
+        order = np.lexsort((values, owner))  # by owner, smallest value first
+        first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+        finite = np.isfinite(values[first])
+        result[owner[first][finite]] = self.source[supplier[first][finite]]
+        return result
+
+    def days_to_nearest(self, targets: np.ndarray) -> np.ndarray:
+        """For every firm, the fewest days until one of ``targets`` (plants) stops if that firm alone stays
+        down (INF: none): one multi-source Dijkstra on the reversed links."""
+        targets = np.asarray(targets, dtype=np.int64)
+        if len(targets) == 0:
+            return np.full(self.n, INF)
+        dist = dijkstra(self.graph.T.tocsr(), directed=True, indices=targets, min_only=True)
+        # Through its own links (a plant is not its own supplier): min over outgoing (days + dist[buyer]).
+        result = np.full(self.n, INF)
+        rows = np.flatnonzero(np.diff(self.out_ptr))
+        if len(rows):
+            values = self.out_w + dist[self.out_idx]
+            result[rows] = np.minimum.reduceat(values, self.out_ptr[rows])
+        # Undo the EPSILON of zero-stock links (at most one per link on the path: far below a tenth of a day).
+        return np.where(np.isfinite(result), np.round(result, 6), INF)
+
+    def reach(self, targets: np.ndarray) -> np.ndarray:
+        """Which ``targets`` (plants) each firm can stop on its own: a bit matrix (firms × ⌈targets/64⌉ words of
+        uint64), bit j of row i set when a chain of links that can stop their buyer leads from firm i to
+        target j. Propagated along the links until nothing changes (as many rounds as the longest chain; cycles
+        in the data only end the propagation sooner or later, never loop)."""
+        targets = np.asarray(targets, dtype=np.int64)
+        words = max(1, (len(targets) + 63) // 64)
+        bits = np.zeros((self.n, words), dtype=np.uint64)
+        j = np.arange(len(targets))
+        bits[targets, j // 64] |= np.left_shift(np.uint64(1), (j % 64).astype(np.uint64))
+        own = bits.copy()
+        counts = np.diff(self.out_ptr)
+        rows = np.flatnonzero(counts)
+        if len(rows) == 0:
+            return bits
+        starts = self.out_ptr[rows]
+        for _round in range(self.n):
+            upstream = np.bitwise_or.reduceat(bits[self.out_idx], starts, axis=0)
+            new = own.copy()
+            new[rows] |= upstream
+            if np.array_equal(new, bits):
+                break
+            bits = new
+        bits[targets] &= ~own[targets]  # a plant does not stop itself
+        return bits
+
+
+def unpack(bits: np.ndarray, width: int) -> np.ndarray:
+    """A ``reach`` bit matrix as booleans (rows × width)."""
+    as_bytes = bits.astype("<u8").view(np.uint8).reshape(bits.shape[0], -1)
+    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width].astype(bool)

@@ -34,6 +34,8 @@ def build(w: Any) -> Any:
     w.sub = EnterpriseFactory(name="JJ Steel", region=region("510104"))
     w.dept_sc = UnitFactory(name="Sichuan economic department", code="sc-jxt", kind=UnitKind.DEPARTMENT,
                             region=region("510000"))
+    w.cross_sc = UnitFactory(name="Sichuan cross-province office", code="sc-kszx",
+                             kind=UnitKind.SERVICE_TASK_FORCE, region=region("510000"))
     ProblemCategory.objects.filter(code="supply_chain").update(task_force=w.task_force)
     w.l_local = link(w, w.ent_lqy, w.ent_lqy2, 4, share=50)
     w.l_city = link(w, w.ent_lqy, w.ent_jj, 6)
@@ -46,8 +48,6 @@ def build(w: Any) -> Any:
         status(w, e, "not_resumed")
     # ent_dy never reported: it counts as not resumed
     return w
-
-
 
 
 @pytest.fixture

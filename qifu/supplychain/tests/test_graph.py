@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qifu.supplychain.graph import coordination, tts
-from qifu.supplychain.graph.network import Network
+from qifu.supplychain.graph.network import Network, unpack
 from qifu.supplychain.graph.tts import INF, Link
 
 
@@ -124,3 +124,46 @@ def test_network_agrees_with_the_per_plant_analysis_and_updates_incrementally() 
         mask = np.zeros(n, dtype=bool)
         mask[list(blocked)] = True
         np.testing.assert_allclose(net.days_to_stop, full.recompute(mask), atol=1e-6)
+
+
+def test_region_arrays_agree_with_the_per_firm_search() -> None:
+    rng = random.Random(11)
+    n = 80
+    links = _random_links(rng, n, 260)
+    blocked = {i for i in range(n) if rng.random() < 0.25}
+    plants = np.array(sorted(rng.sample(range(n), 12)))
+    net = _arrays(n, links)
+    mask = np.zeros(n, dtype=bool)
+    mask[list(blocked)] = True
+    days = net.recompute(mask)
+    reach = unpack(net.reach(plants), len(plants))
+    nearest = net.days_to_nearest(plants)
+    sources = net.bottlenecks(plants)
+    plant_set = set(plants.tolist())
+    for firm in range(n):
+        stops = {p: d for p, d in tts.downstream(firm, links).items() if p in plant_set and p != firm}
+        assert {int(plants[j]) for j in np.flatnonzero(reach[firm])} == set(stops)
+        if firm not in plant_set:  # (plants top their chains: a chain back through itself is not counted)
+            assert nearest[firm] == pytest.approx(min(stops.values(), default=INF), abs=1e-5)
+    for j, plant in enumerate(plants.tolist()):
+        if math.isinf(days[plant]):
+            assert sources[j] == -1
+        else:  # the bottleneck is a blocked firm that stops the plant in exactly its days-to-stop
+            assert sources[j] in blocked
+            assert tts.analyse(plant, links, blocked - {plant}).suppliers[int(sources[j])].tts == pytest.approx(
+                days[plant], abs=1e-6)
+
+
+def test_reach_survives_a_cycle_and_counts_a_shared_supplier_once() -> None:
+    # S supplies A and B (both plants) and, through a cycle X ⇄ Y, A again
+    links = [Link("S", "A", 2), Link("S", "B", 3), Link("S", "X", 1), Link("X", "Y", 1), Link("Y", "X", 1),
+             Link("Y", "A", 1), Link("Z", "B", 1, critical=False)]
+    ids = {k: i for i, k in enumerate("SABXYZ")}
+    arrays = [Link(ids[lk.supplier], ids[lk.buyer], lk.stock_days, lk.critical) for lk in links]
+    net = _arrays(len(ids), arrays)
+    plants = np.array([ids["A"], ids["B"]])
+    reach = unpack(net.reach(plants), 2)
+    assert reach[ids["S"]].tolist() == [True, True]
+    assert reach[ids["X"]].tolist() == [True, False]
+    assert reach[ids["Z"]].tolist() == [False, False]  # a non-critical part never stops B
+    assert net.days_to_nearest(plants)[ids["S"]] == pytest.approx(2)

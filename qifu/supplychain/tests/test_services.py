@@ -39,17 +39,31 @@ def test_analysis_reads_the_latest_status_and_counts_sub_suppliers_through_their
 
 @pytest.mark.django_db
 def test_problems_are_routed_to_the_coordination_level(sc: Any) -> None:
+    # same district: the plant's commissioner takes it on site (accepted at once when the commissioner raises it)
     local = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_lqy2.pk, day=DAY)
     assert (local.level, local.problem.status, local.problem.tier) == ("district", Status.ACCEPTED, Tier.COMMISSIONER)
+    assert local.problem.responsible_unit == sc.bureau_lqy and local.target_unit is None
+    # another district of the city (JJ Steel, tier 2 under JJ Foods): the city's supply-chain task force
     city = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.sub.pk, day=DAY)
-    assert (city.problem.status, city.problem.responsible_unit) == (Status.ESCALATED, sc.task_force)
+    assert (city.level, city.problem.status, city.problem.tier, city.problem.responsible_unit) == (
+        "city", Status.ESCALATED, Tier.TASK_FORCE, sc.task_force)
+    # another province: the province's cross-province coordination office, straight from the commissioner
     far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
-    assert far.level == "cross_province" and far.target_unit == sc.dept_sc
+    assert (far.level, far.target_unit) == ("cross_province", sc.cross_sc)
+    assert (far.problem.status, far.problem.tier, far.problem.responsible_unit) == (
+        Status.ESCALATED, Tier.TASK_FORCE, sc.cross_sc)
     assert far.problem.enterprise == sc.ent_lqy and "CQ Supplier" in far.problem.title
-    assert far.problem.responsible_unit == sc.task_force  # the task force dispatches it to the province
-    by_admin = services.problem_raise(actor=sc.admin, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_dy.pk, day=DAY)
-    # not the commissioner: the problem waits for the commissioner to accept, with the province named
-    assert by_admin.problem.status == Status.REPORTED and by_admin.target_unit == sc.dept_sc
+    assert list(far.problem.assignments.values_list("unit_id", flat=True)) == [sc.cross_sc.pk]
+    routed = far.problem.events.get(code="routed")
+    assert routed.data == {"unit": sc.cross_sc.pk, "basis": "supply_chain", "level": "cross_province"}
+    assert (routed.from_status, routed.to_status) == (Status.ACCEPTED, Status.ESCALATED)
+    # another city of the province, raised by the district's command center: dispatched to the provincial
+    # economic department, whose staff then work it like any department's hop
+    prov = services.problem_raise(actor=sc.cc_staff, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_dy.pk, day=DAY)
+    assert (prov.level, prov.target_unit) == ("province", sc.dept_sc)
+    assert (prov.problem.status, prov.problem.tier, prov.problem.responsible_unit) == (
+        Status.DISPATCHED, Tier.DEPARTMENT, sc.dept_sc)
+    assert prov.problem.events.get(code="routed").from_status == Status.REPORTED
     with pytest.raises(Conflict):
         services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
     with pytest.raises(ValidationError):  # resumed: nothing to raise
@@ -60,6 +74,49 @@ def test_problems_are_routed_to_the_coordination_level(sc: Any) -> None:
     assert [r["plant"] for r in overview["stopping"]] == [sc.ent_lqy]
     assert overview["unraised"] == []
     assert SupplierProblem.objects.restrict(sc.contact_user).count() == 4  # with the plant's problems
+
+
+@pytest.mark.django_db
+def test_the_coordinating_units_see_and_work_what_reaches_them(sc: Any) -> None:
+    from qifu.core.testing.factories import make_user
+    from qifu.ledger import services as ledger
+    from qifu.ledger.models import Problem
+    from qifu.organisations.choices import Role
+
+    province_staff = make_user(Role.DEPARTMENT, sc.dept_sc, username="sc_jxt", unit=sc.dept_sc)
+    office_staff = make_user(Role.TASK_FORCE, sc.cross_sc, username="sc_kszx", unit=sc.cross_sc)
+    prov = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_dy.pk, day=DAY)
+    far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    assert set(Problem.objects.restrict(province_staff).values_list("pk", flat=True)) == {prov.problem_id}
+    assert set(Problem.objects.restrict(office_staff).values_list("pk", flat=True)) == {far.problem_id}
+    hop = prov.problem.assignments.get()
+    ledger.assignment_acknowledge(actor=province_staff, assignment_id=hop.pk)
+    # the office hands the cross-province one to the provincial department
+    ledger.problem_dispatch(actor=office_staff, problem_id=far.problem_id,
+                            targets=[ledger.DispatchTarget(unit_id=sc.dept_sc.pk)])
+    assert Problem.objects.get(pk=far.problem_id).responsible_unit == sc.dept_sc
+
+
+@pytest.mark.django_db
+def test_only_those_answering_for_the_plant_send_a_problem_to_a_level(sc: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from qifu.ledger import services as ledger
+    from qifu.ledger.models import Problem, ProblemCategory
+
+    category = ProblemCategory.objects.get(code="supply_chain")
+    data = ledger.ProblemInput(enterprise_id=sc.ent_lqy.pk, title="t", category_id=category.pk)
+    route = ledger.InitialRoute(unit_id=sc.dept_sc.pk, basis="supply_chain", level="province")
+    before = Problem.objects.count()
+    with pytest.raises(PermissionDenied):  # the enterprise itself reports to its commissioner
+        ledger.problem_report_routed(actor=sc.contact_user, data=data, route=route)
+    with pytest.raises(ValidationError):  # not a level of that basis
+        ledger.problem_report_routed(actor=sc.commissioner, data=data, route=ledger.InitialRoute(
+            unit_id=sc.dept_sc.pk, basis="supply_chain", level="galaxy"))
+    with pytest.raises(ValidationError):  # a work team takes no problems
+        ledger.problem_report_routed(actor=sc.commissioner, data=data, route=ledger.InitialRoute(
+            unit_id=sc.work_team.pk, basis="supply_chain", level="province"))
+    assert Problem.objects.count() == before
 
 
 @pytest.mark.django_db
@@ -150,3 +207,34 @@ def test_plant_page_shows_the_method_and_the_table(client: Any, sc: Any) -> None
     html = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
     assert 'id="days-to-stop"' in html and "chain-graph" in html and 'id="method"' in html
     assert html.count("data-supplier=") == 4
+
+
+@pytest.mark.django_db
+def test_region_view_ranks_single_suppliers_by_plants_or_by_output(sc: Any) -> None:
+    from decimal import Decimal
+
+    from qifu.core.testing.factories import EnterpriseFactory, region
+
+    sc.ent_project.annual_output = Decimal(500)
+    sc.ent_project.save()
+    big = EnterpriseFactory(name="Big Plant", region=region("510112"), annual_output=Decimal(1000))
+    lone = EnterpriseFactory(name="Lone Supplier", region=region("510112"))  # never reported: not resumed
+    link(sc, sc.ent_project, sc.ent_cq, 3)
+    link(sc, big, lone, 2)
+    by_plants = selectors.region_overview(user=sc.leader, day=DAY, within_days=5)
+    assert [(r["plant"].name, r["days_to_stop"], r["bottleneck"].name) for r in by_plants["plants"]] == [
+        ("Big Plant", 2, "Lone Supplier"), ("Project owner", 3, "CQ Supplier"), ("LQY Motor", 4, "LQY Parts")]
+    rows = [(b["supplier"].name, b["plants"], b["output"], b["unknown_output"]) for b in by_plants["blockers"]]
+    # CQ Supplier alone stops two plants (one of unknown output); Deyang Castings is covered by its alternative
+    assert rows == [("CQ Supplier", 2, 500, 1), ("Lone Supplier", 1, 1000, 0), ("LQY Parts", 1, 0, 1),
+                    ("JJ Steel", 1, 0, 1)]  # the last two tie on plants, output and employees: soonest first
+    cq = by_plants["blockers"][0]
+    assert cq["soonest"] == 3 and cq["without_problem"] == 2 and by_plants["unknown_output_plants"] == 1
+    by_output = selectors.region_overview(user=sc.leader, day=DAY, within_days=5, rank="output")
+    assert [b["supplier"].name for b in by_output["blockers"]][:2] == ["Lone Supplier", "CQ Supplier"]
+    services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    after = selectors.region_overview(user=sc.leader, day=DAY)
+    assert next(b for b in after["unraised"] if b["supplier"] == sc.ent_cq)["without_problem"] == 1
+    # a district's command center sees its own plants only, computed over the links it may see
+    scoped = selectors.region_overview(user=sc.cc_other, day=DAY)
+    assert scoped["plants"] == []

@@ -1,0 +1,101 @@
+"""The single-link pages: add, edit and remove one supply link of a plant's network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qifu.core.models import Event
+from qifu.supplychain.models import SupplyLink
+
+from .conftest import DAY, link
+
+pytestmark = pytest.mark.django_db
+
+
+def test_commissioner_adds_a_link_to_the_plant_or_a_supplier(client: Any, sc: Any) -> None:
+    client.force_login(sc.admin)  # may change every firm: any buyer of the network is offered (a second tier)
+    assert "JJ Foods" in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/").content.decode()
+    client.force_login(sc.commissioner)  # may change the plant only: its own supplier list
+    page = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/").content.decode()
+    assert "JJ Foods" not in page and "LQY Motor" in page
+    before = SupplyLink.objects.count()
+    bad = client.post(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/", {
+        "buyer": sc.ent_lqy.pk, "supplier_credit_code": "91510000MA0000000X", "part": "", "stock_days": "-1"})
+    assert bad.status_code == 200 and SupplyLink.objects.count() == before  # errors shown, nothing written
+    errors = bad.context["form"].errors
+    assert {"supplier_credit_code", "part", "stock_days"} <= set(errors)
+    r = client.post(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/", {
+        "buyer": sc.ent_lqy.pk, "supplier_credit_code": sc.ent_project.credit_code, "part": "seats",
+        "critical": "on", "stock_days": "2.5", "has_alternative": "on", "alternative_lead_days": ""})
+    assert r.status_code == 200 and "alternative_lead_days" in r.context["form"].errors
+    r = client.post(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/", {
+        "buyer": sc.ent_lqy.pk, "supplier_credit_code": sc.ent_project.credit_code.lower(), "part": "seats",
+        "critical": "on", "stock_days": "2.5", "share": "40"})
+    assert r.status_code == 302
+    new = SupplyLink.objects.get(part="seats")
+    assert (new.buyer, new.supplier, float(new.stock_days), new.share) == (sc.ent_lqy, sc.ent_project, 2.5, 40)
+    assert Event.objects.filter(code="supplychain.link_created", actor=sc.commissioner).exists()
+
+
+def test_edit_keeps_stale_versions_out_and_remove_records_the_link(client: Any, sc: Any) -> None:
+    client.force_login(sc.cc_staff)
+    url = f"/supplychain/links/{sc.l_local.pk}/edit/?plant={sc.ent_lqy.pk}"
+    assert client.get(url).status_code == 200
+    form = {"part": "part", "critical": "on", "stock_days": "9", "share": "50", "version": 1}
+    assert client.post(url, form).status_code == 302
+    sc.l_local.refresh_from_db()
+    assert (float(sc.l_local.stock_days), sc.l_local.version) == (9.0, 2)
+    stale = client.post(url, {**form, "stock_days": "1"})  # still version 1: someone changed it meanwhile
+    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    sc.l_local.refresh_from_db()
+    assert float(sc.l_local.stock_days) == 9.0
+    page = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+    assert f'data-link="{sc.l_local.pk}"' in page and 'id="add-link"' in page
+    client.force_login(sc.bureau_staff)  # sees the network, may not change it
+    assert client.post(f"/supplychain/links/{sc.l_local.pk}/delete/").status_code == 403
+    assert 'id="add-link"' not in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/").content.decode()
+    client.force_login(sc.commissioner)
+    r = client.post(f"/supplychain/links/{sc.l_local.pk}/delete/", {"plant": sc.ent_lqy.pk})
+    assert r.status_code == 302 and r["Location"].startswith(f"/supplychain/plants/{sc.ent_lqy.pk}/")
+    assert not SupplyLink.objects.filter(pk=sc.l_local.pk).exists()
+    removed = Event.objects.get(code="supplychain.link_deleted")
+    assert removed.data["part"] == "part" and removed.actor == sc.commissioner
+
+
+def test_api_changes_one_link_with_its_version(client: Any, sc: Any) -> None:
+    client.force_login(sc.commissioner)
+    lk = link(sc, sc.ent_lqy, sc.ent_project, 3, part="glass")
+    body = {"version": 1, "part": "glass", "stock_days": 6, "critical": False}
+    r = client.patch(f"/api/v1/supplychain/links/{lk.pk}", body, content_type="application/json")
+    assert r.status_code == 200 and r.json()["version"] == 2 and r.json()["critical"] is False
+    r = client.patch(f"/api/v1/supplychain/links/{lk.pk}", body, content_type="application/json")
+    assert r.status_code == 409
+    assert client.delete(f"/api/v1/supplychain/links/{lk.pk}").status_code == 204
+
+
+def test_an_open_health_event_at_a_supplier_of_any_tier_shows_in_the_plants_analysis(client: Any, sc: Any) -> None:
+    from qifu.workforce import services as workforce
+
+    # JJ Steel delivers to JJ Foods, which delivers to the plant: the event names no customer of the plant
+    event = workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
+        enterprise_id=sc.sub.pk, person_name="张三", description="新入职员工发热"))
+    client.force_login(sc.commissioner)
+    html = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+    assert html.count("health-event") == 2  # in the blocked table and in the table of every supplier
+    body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20").json()
+    flagged = {s["name"]: s["health_event_since"] is not None for s in body["suppliers"]}
+    assert flagged["JJ Steel"] and not flagged["JJ Foods"]
+    workforce.health_event_close(actor=sc.admin, event_id=event.pk, status="cleared", outcome="两次核酸阴性")
+    assert "health-event" not in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+
+
+def test_the_problems_timeline_says_why_it_went_to_the_province(client: Any, sc: Any) -> None:
+    from qifu.supplychain import services
+
+    far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk,
+                                 day=DAY)
+    client.force_login(sc.commissioner)
+    html = client.get(f"/problems/{far.problem_id}/").content.decode()
+    assert "按协调层级转办" in html and "供应链协调：跨省" in html
