@@ -5,7 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EquipmentStatus, LogisticsKind, Origin, PassPurpose, Risk, TransportMode, VehicleType
+from .choices import (
+    EquipmentStatus,
+    LogisticsKind,
+    Origin,
+    PassPurpose,
+    Risk,
+    Stage,
+    TransportMode,
+    VehicleType,
+)
 
 
 class EquipmentFilterForm(forms.Form):
@@ -112,7 +121,50 @@ class EquipmentForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
+    milestone_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Milestone"), max_length=64)
     planned_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
     actual_date = forms.DateField(label=_("Actual date"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, form_id: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if form_id:  # one row of the milestones table: its inputs belong to the row's form element
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
+
+
+class ProjectForm(forms.Form):
+    """A key project's page form; ``owner`` is typed as the credit code or the exact name of the enterprise."""
+
+    code = forms.CharField(label=_("Code"), max_length=32,
+                           help_text=_("Letters, digits and hyphens, e.g. gulei-refinery; never changes."))
+    name = forms.CharField(label=_("Project name"), max_length=128)
+    owner = forms.CharField(label=_("Owner enterprise"), max_length=128,
+                            help_text=_("Unified social credit code or the exact name."))
+    region_code = forms.CharField(label=_("Region code (GB/T 2260)"), max_length=6)
+    investment = forms.DecimalField(label=_("Investment (yuan)"), max_digits=16, decimal_places=2, min_value=0)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    work_team_id = forms.TypedChoiceField(label=_("Work team"), required=False, coerce=int, empty_value=None)
+    work_team_name = forms.CharField(label=_("or a new work team named"), required=False, max_length=128)
+    transport_unit_id = forms.TypedChoiceField(label=_("Transport department (decides vehicle passes)"),
+                                               required=False, coerce=int, empty_value=None)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, teams: list[tuple[int, str]], departments: list[tuple[int, str]],
+                 editing: bool, manager: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["work_team_id"].choices = [("", "—"), *teams]
+        self.fields["transport_unit_id"].choices = [("", "—"), *departments]
+        if editing:
+            del self.fields["code"]
+            del self.fields["work_team_name"]
+            if not manager:  # who owns and staffs the project: its registrars only
+                for key in ("owner", "region_code", "work_team_id", "transport_unit_id"):
+                    self.fields[key].disabled = True
+
+
+class TeamMemberForm(forms.Form):
+    username = forms.CharField(label=_("Login of the commissioner"), max_length=150)
