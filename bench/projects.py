@@ -6,15 +6,17 @@ In a throwaway database: a key project with its work team and milestones; an equ
 (default 50,000; --quick 5,000) in the sites' layout (Chinese headers, a title row above them), written to a
 temporary file; then
 
-scale     items, passes, database, workbook_mb
+scale     items, passes, database, workbook_mb, reimport_changed (rows that differ in the second workbook)
 metrics   import_s          imports.equipment_import of the workbook (read, validate every row, write all, events)
           import_cpu_s      the same, CPU time of this process (what the import costs on a busy machine)
           import_peak_mb    the process's peak resident memory after the import (whole process: Django, the
                             workbook reader, the rows, the writes; an upper bound of what the import needs)
           risk_view_ms      selectors.risk_view for the project as a work-team member, median of 5
           pass_verify_per_s selectors.pass_check of signed QR contents (HMAC + one primary-key read), one core
-          reimport_s        the same workbook again (every row compared, all unchanged)
-baseline  the issue's targets
+          reimport_s        the week-later workbook: the same items, 85% of them changed (status, dates, risk,
+                            notes), each change written with its history entry
+          reimport_unchanged_s  the first workbook again (every row compared, none changed)
+baseline  the issue's targets (and the import's 15 s for the re-import)
 ratios    import_rows_per_s
 """
 
@@ -49,27 +51,65 @@ def _args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def write_workbook(path: str, n: int, rng: random.Random) -> None:
+def item_row(i: int, seed: int) -> list[Any]:
+    """Row ``i`` of the workbook, the same for the same ``seed`` (so a second workbook can change some rows)."""
+    rng = random.Random(seed * 1_000_003 + i)  # noqa: S311 - benchmark data
+    imported = rng.random() < 0.45
+    status = rng.choice(STATUSES)
+    arrived = status in ("已到场", "已安装")
+    planned = date(2020, 2, 1) + timedelta(days=rng.randint(0, 200))
+    return [
+        f"E-{i + 1:06d}", rng.choice(NAMES), f"型号{rng.randint(100, 999)}", rng.randint(1, 4),
+        f"供应商{rng.randint(1, 400)}", "进口" if imported else "国产", "" if imported else rng.choice(REGIONS),
+        rng.choice(COUNTRIES) if imported else "", rng.randint(10_000, 50_000_000),
+        planned - timedelta(days=10), planned, planned if arrived else None, "海运" if imported else "公路",
+        "海运至古雷港", status, "是" if imported and rng.random() < 0.3 else "否", "否",
+        rng.choice(("正常", "正常", "延期风险")), "", "", "", rng.choice(("中交", "投产")), "古雷工作队",
+    ]
+
+
+def changed_row(row: list[Any], i: int) -> tuple[list[Any], bool]:
+    """The week after: most items moved on (status, dates, risk, notes), a few untouched."""
+    rng = random.Random(7_000_000 + i)  # noqa: S311 - benchmark data
+    if rng.random() >= CHANGED_SHARE:
+        return row, False
+    row = list(row)
+    status = STATUSES.index(row[14])
+    if status < 5:  # not yet on site: moves one step, or slips a week with a reason
+        if rng.random() < 0.6:
+            row[14] = STATUSES[status + 1]
+            if row[14] == "已到场":
+                row[11] = row[10]
+        else:
+            row[10] = row[10] + timedelta(days=7)
+            row[17], row[18] = "延期风险", "港口拥堵，到货推迟一周"
+    else:
+        row[20] = "已验收，准备安装"
+    if rng.random() < 0.3:
+        row[19] = "协调海关提前申报"
+    return row, True
+
+
+CHANGED_SHARE = 0.85
+
+
+def write_workbook(path: str, n: int, seed: int, changed: bool = False) -> int:
+    """The workbook of ``n`` rows; ``changed``: the week-later version. Returns how many rows differ."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("设备台账")
     ws.append(["古雷炼化一体化项目设备台账（基准）"])
     ws.append(HEADERS)
+    differing = 0
     for i in range(n):
-        imported = rng.random() < 0.45
-        status = rng.choice(STATUSES)
-        arrived = status in ("已到场", "已安装")
-        planned = date(2020, 2, 1) + timedelta(days=rng.randint(0, 200))
-        ws.append([
-            f"E-{i + 1:06d}", rng.choice(NAMES), f"型号{rng.randint(100, 999)}", rng.randint(1, 4),
-            f"供应商{rng.randint(1, 400)}", "进口" if imported else "国产", "" if imported else rng.choice(REGIONS),
-            rng.choice(COUNTRIES) if imported else "", rng.randint(10_000, 50_000_000),
-            planned - timedelta(days=10), planned, planned if arrived else None, "海运" if imported else "公路",
-            "海运至古雷港", status, "是" if imported and rng.random() < 0.3 else "否", "否",
-            rng.choice(("正常", "正常", "延期风险")), "", "", "", rng.choice(("中交", "投产")), "古雷工作队",
-        ])
+        row = item_row(i, seed)
+        if changed:
+            row, moved = changed_row(row, i)
+            differing += moved
+        ws.append(row)
     wb.save(path)
+    return differing
 
 
 def build(rng: random.Random) -> tuple[Any, Any, Any]:
@@ -124,7 +164,9 @@ def main() -> None:
         project, member, _decider = build(rng)
         folder = tempfile.mkdtemp(prefix="qifu-bench-projects-")
         path = os.path.join(folder, "equipment.xlsx")
-        write_workbook(path, n, rng)
+        write_workbook(path, n, seed=2020)
+        later = os.path.join(folder, "equipment-later.xlsx")
+        differing = write_workbook(later, n, seed=2020, changed=True)
         workbook_mb = round(os.path.getsize(path) / 2**20, 1)
 
         started, cpu = time.perf_counter(), time.process_time()
@@ -150,16 +192,26 @@ def main() -> None:
 
         started = time.perf_counter()
         again = imports.equipment_import(actor=member, project_id=project.pk, file=path)
-        reimport_s = round(time.perf_counter() - started, 2)
+        reimport_unchanged_s = round(time.perf_counter() - started, 2)
         assert again.ok and again.unchanged == n
+
+        started = time.perf_counter()
+        moved = imports.equipment_import(actor=member, project_id=project.pk, file=later)
+        reimport_s = round(time.perf_counter() - started, 2)
+        assert moved.ok and (moved.updated, moved.unchanged) == (differing, n - differing), moved.to_dict()["errors"][:5]
         os.remove(path)
+        os.remove(later)
 
     emit(
         "projects",
-        scale={"items": n, "passes": n_passes, "database": vendor, "workbook_mb": workbook_mb},
+        scale={"items": n, "passes": n_passes, "database": vendor, "workbook_mb": workbook_mb,
+               "reimport_changed": differing},
         metrics={"import_s": import_s, "import_cpu_s": import_cpu_s, "import_peak_mb": import_peak_mb, "risk_view_ms": risk_view_ms,
-                 "pass_verify_per_s": pass_verify_per_s, "reimport_s": reimport_s},
-        baseline={"import_s": 15, "import_peak_mb": 300, "risk_view_ms": 200, "pass_verify_per_s": 1000},
+                 "pass_verify_per_s": pass_verify_per_s, "reimport_s": reimport_s,
+                 "reimport_unchanged_s": reimport_unchanged_s},
+        # reimport_s: not in the issue; held to the import's own target
+        baseline={"import_s": 15, "import_peak_mb": 300, "risk_view_ms": 200, "pass_verify_per_s": 1000,
+                  "reimport_s": 15},
         ratios={"import_rows_per_s": round(n / import_s)},
     )
 

@@ -260,9 +260,15 @@ QIFU_POWER_RESUMED_SHARE = float(os.environ.get("QIFU_POWER_RESUMED_SHARE", "0.3
 # rotating SECRET_KEY invalidates printed passes; set it to keep passes valid across a SECRET_KEY rotation.
 QIFU_PASS_KEY = os.environ.get("QIFU_PASS_KEY", "").encode() or hmac.new(
     SECRET_KEY.encode(), b"qifu.projects.vehicle-pass", hashlib.sha256).digest()
-# A TrueType font with Chinese glyphs for the pass PDF (embedded); unset: the standard Adobe CJK font STSong-Light,
-# which PDF readers supply themselves.
-QIFU_PDF_FONT = os.environ.get("QIFU_PDF_FONT", "")
+# A TrueType-outline font (.ttf, or .ttc with ``QIFU_PDF_FONT_INDEX``) with Chinese glyphs, embedded as a subset in
+# pass PDFs so a checkpoint phone shows the Chinese without fonts of its own. Unset: the first of these that exists
+# (Debian's fonts-wqy-microhei, installed by .ci/run and required in production; then fonts-droid-fallback).
+# None found: the PDF only names Adobe's STSong-Light and `manage.py check` warns (projects.W001).
+PDF_FONT_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+                       "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+QIFU_PDF_FONT = os.environ.get("QIFU_PDF_FONT", "") or next(
+    (path for path in PDF_FONT_CANDIDATES if os.path.exists(path)), "")
+QIFU_PDF_FONT_INDEX = int(os.environ.get("QIFU_PDF_FONT_INDEX", "0"))
 
 if TESTING:
     # Hashing with a million PBKDF2 rounds per test user would dominate the test run.

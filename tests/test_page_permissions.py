@@ -344,6 +344,10 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "workforce-health": (health_event, "get", only(SEES_ENT, otherwise=404)),
     "project-list": (None, "get", SIGNED_IN),
     "project-detail": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
+    "project-create": (None, "get", only(("admin", "cc_staff"))),
+    "project-edit": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),
+    # stationing commissioners: the project's registrars (administrators, the region's command center)
+    "project-team": (key_project, "post", _posting(("admin", "cc_staff"), SEES_PROJECT)),
     "equipment-list": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
     "equipment-export": (key_project, "get", only(SEES_PROJECT, otherwise=404)),
     "equipment-import": (key_project, "get", only(CHANGES_PROJECT, visible=SEES_PROJECT, otherwise=404)),

@@ -692,6 +692,8 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     # vehicle passes: enterprises apply through their contact, commissioner or command center (checked per
     # enterprise by the service); the list of passes is for everyone with a role
     "pass.apply": (Role.ADMINISTRATOR, Role.ENTERPRISE_CONTACT, Role.COMMISSIONER, Role.COMMAND_CENTER),
+    # key projects are registered by administrators and command centers (in their own region: the service)
+    "project.add": (Role.ADMINISTRATOR, Role.COMMAND_CENTER),
     "cooperation.moderate": (Role.ADMINISTRATOR,),
     "cooperation.figures": tuple(r for r in Role.values if r != Role.ENTERPRISE_CONTACT),
     "cooperation.broker": (Role.ADMINISTRATOR, Role.COMMISSIONER, Role.COMMAND_CENTER),

@@ -63,3 +63,35 @@ def analyze_if_large(model: type[models.Model], rows: int) -> None:
     if connection.vendor == "postgresql" and rows >= ANALYZE_AFTER_ROWS:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
+           increment: Sequence[str] = ()) -> None:
+    """Set ``fields`` of many rows: each row is the new values in ``fields`` order followed by the primary key;
+    ``increment`` columns go up by one (a version). Callers group rows by the fields that changed, so only those
+    columns are written. PostgreSQL: the rows are copied into a temporary table and applied by one
+    UPDATE … FROM (one statement instead of one per row); SQLite: one prepared UPDATE run with executemany."""
+    connection = connections[model.objects.db]
+    meta = model._meta
+    columns = [_field(meta, f) for f in fields]
+    convert = [_converter(c, connection) for c in columns]
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    bumps = [quote(_field(meta, f).column) for f in increment]
+    prepared = ([*(f(v) for f, v in zip(convert, row[:-1], strict=True)), row[-1]] for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = [quote(c.column) for c in columns]
+            temp = quote(f"bulk_update_{meta.db_table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "  # noqa: S608 - names from the model
+                           f"SELECT {', '.join(names)}, {pk} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {temp} ({', '.join(names)}, {pk}) FROM STDIN") as copy:
+                for row in prepared:
+                    copy.write_row(row)
+            sets = [f"{n} = s.{n}" for n in names] + [f"{b} = t.{b} + 1" for b in bumps]
+            cursor.execute(f"UPDATE {table} AS t SET {', '.join(sets)} FROM {temp} AS s "  # noqa: S608
+                           f"WHERE t.{pk} = s.{pk}")
+            cursor.execute(f"DROP TABLE {temp}")
+        else:
+            sets = [f"{quote(c.column)} = %s" for c in columns] + [f"{b} = {b} + 1" for b in bumps]
+            cursor.executemany(f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s", prepared)  # noqa: S608

@@ -37,10 +37,13 @@ from .schemas import (
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
+    ProjectPatchIn,
     ReasonIn,
     ReplaceIn,
     RiskIn,
     RiskViewOut,
+    TeamMemberIn,
+    TeamMemberOut,
 )
 
 router = Router(tags=["projects"])
@@ -50,7 +53,11 @@ pass_router = Router(tags=["vehicle passes"])
 def _project(p: KeyProject) -> dict[str, Any]:
     return {"id": p.pk, "code": p.code, "name": p.name, "owner_id": p.owner_id, "region_code": p.region_id,
             "investment": p.investment, "stage": p.stage, "work_team_id": p.work_team_id,
-            "transport_unit_id": p.transport_unit_id, "description": p.description}
+            "transport_unit_id": p.transport_unit_id, "description": p.description, "version": p.version}
+
+
+def _member(u: Any) -> dict[str, Any]:
+    return {"id": u.pk, "username": u.username, "name": u.display_name, "title": u.title}
 
 
 def _item(i: EquipmentItem) -> dict[str, Any]:
@@ -73,7 +80,30 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
 @router.get("/{project_id}", response=ProjectDetailOut, summary="A key project with its milestones")
 def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
     p = selectors.project_get(user=auth_user(request), pk=project_id)
-    return {**_project(p), "milestones": list(Milestone.objects.filter(project=p))}
+    return {**_project(p), "milestones": list(Milestone.objects.filter(project=p)),
+            "team": [_member(u) for u in services.work_team_members(p)]}
+
+
+@router.patch("/{project_id}", response=ProjectOut, summary="Change some fields of a project (send its version)")
+def project_update(request: HttpRequest, project_id: int, payload: ProjectPatchIn) -> dict[str, Any]:
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
+    return _project(services.project_update(actor=auth_user(request), project_id=project_id, values=values,
+                                            version=version))
+
+
+@router.post("/{project_id}/team", response={201: TeamMemberOut},
+             summary="Station a commissioner in the project's work team")
+def team_add(request: HttpRequest, project_id: int, payload: TeamMemberIn) -> Any:
+    user = services.work_team_add(actor=auth_user(request), project_id=project_id, username=payload.username)
+    return Status(201, _member(user))
+
+
+@router.delete("/{project_id}/team/{user_id}", response={204: None},
+               summary="Withdraw a commissioner from the project's work team")
+def team_remove(request: HttpRequest, project_id: int, user_id: int) -> Any:
+    services.work_team_remove(actor=auth_user(request), project_id=project_id, user_id=user_id)
+    return Status(204, None)
 
 
 @router.post("/{project_id}/milestones", response=MilestoneOut, summary="Add or change a milestone")

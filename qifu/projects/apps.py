@@ -8,4 +8,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Key projects")
 
     def ready(self) -> None:
-        from . import notices  # noqa: F401  (registers the message codes)
+        from . import notices, printing  # noqa: F401  (register the message codes and the PDF font check)

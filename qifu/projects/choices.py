@@ -57,7 +57,7 @@ class LogisticsKind(models.TextChoices):
 
 
 class VehicleType(models.TextChoices):
-    BUS = "bus", _("Bus")
+    BUS = "bus", pgettext_lazy("vehicle type", "Bus")
     CAR = "car", _("Car")
     VAN = "van", _("Van")
     TRUCK = "truck", _("Truck")

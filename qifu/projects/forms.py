@@ -5,7 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EquipmentStatus, LogisticsKind, Origin, PassPurpose, Risk, TransportMode, VehicleType
+from .choices import (
+    EquipmentStatus,
+    LogisticsKind,
+    Origin,
+    PassPurpose,
+    Risk,
+    Stage,
+    TransportMode,
+    VehicleType,
+)
 
 
 class EquipmentFilterForm(forms.Form):
@@ -30,7 +39,7 @@ class ReplaceForm(forms.Form):
     origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices)
     country = forms.CharField(label=_("Country"), required=False, max_length=40)
     planned_arrival = forms.DateField(label=_("Planned arrival"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class CountryNoteForm(forms.Form):
@@ -44,7 +53,7 @@ class LogisticsForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     location = forms.CharField(label=_("Location"), required=False, max_length=128)
     needed_at = forms.DateTimeField(label=_("Needed at"), required=False,
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     items = forms.CharField(label=_("Item numbers"), required=False,
                             help_text=_("Item numbers of the equipment concerned, separated by commas."))
 
@@ -58,8 +67,8 @@ class PassForm(forms.Form):
     driver_name = forms.CharField(label=_("Driver"), max_length=32)
     driver_phone = forms.CharField(label=_("Driver's phone"), max_length=20, required=False)
     route = forms.CharField(label=_("Route"), max_length=200)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: object, projects: list[tuple[int, str]], enterprises: list[tuple[int, str]],
                  **kwargs: object) -> None:
@@ -87,11 +96,11 @@ class EquipmentForm(forms.Form):
     contract_value = forms.DecimalField(label=_("Contract value (yuan)"), max_digits=16, decimal_places=2,
                                         required=False)
     contract_delivery = forms.DateField(label=_("Contract delivery date"), required=False,
-                                        widget=forms.DateInput(attrs={"type": "date"}))
+                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     planned_arrival = forms.DateField(label=_("Planned arrival"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     actual_arrival = forms.DateField(label=_("Actual arrival"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=[("", "—"), *TransportMode.choices],
                                        required=False)
     route = forms.CharField(label=_("Route"), max_length=200, required=False)
@@ -112,7 +121,50 @@ class EquipmentForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
+    milestone_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Milestone"), max_length=64)
-    planned_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     actual_date = forms.DateField(label=_("Actual date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: object, form_id: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if form_id:  # one row of the milestones table: its inputs belong to the row's form element
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
+
+
+class ProjectForm(forms.Form):
+    """A key project's page form; ``owner`` is typed as the credit code or the exact name of the enterprise."""
+
+    code = forms.CharField(label=_("Code"), max_length=32,
+                           help_text=_("Letters, digits and hyphens, e.g. gulei-refinery; never changes."))
+    name = forms.CharField(label=_("Project name"), max_length=128)
+    owner = forms.CharField(label=_("Owner enterprise"), max_length=128,
+                            help_text=_("Unified social credit code or the exact name."))
+    region_code = forms.CharField(label=_("Region code (GB/T 2260)"), max_length=6)
+    investment = forms.DecimalField(label=_("Investment (yuan)"), max_digits=16, decimal_places=2, min_value=0)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    work_team_id = forms.TypedChoiceField(label=_("Work team"), required=False, coerce=int, empty_value=None)
+    work_team_name = forms.CharField(label=_("or a new work team named"), required=False, max_length=128)
+    transport_unit_id = forms.TypedChoiceField(label=_("Transport department (decides vehicle passes)"),
+                                               required=False, coerce=int, empty_value=None)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, teams: list[tuple[int, str]], departments: list[tuple[int, str]],
+                 editing: bool, manager: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["work_team_id"].choices = [("", "—"), *teams]
+        self.fields["transport_unit_id"].choices = [("", "—"), *departments]
+        if editing:
+            del self.fields["code"]
+            del self.fields["work_team_name"]
+            if not manager:  # who owns and staffs the project: its registrars only
+                for key in ("owner", "region_code", "work_team_id", "transport_unit_id"):
+                    self.fields[key].disabled = True
+
+
+class TeamMemberForm(forms.Form):
+    username = forms.CharField(label=_("Login of the commissioner"), max_length=150)

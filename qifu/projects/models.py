@@ -43,6 +43,7 @@ class KeyProject(models.Model):
     transport_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                        verbose_name=_("transport department"))
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -25,10 +25,37 @@ class ProjectOut(Schema):
     work_team_id: int
     transport_unit_id: int | None
     description: str
+    version: int
+
+
+class TeamMemberOut(Schema):
+    id: int
+    username: str
+    name: str
+    title: str
 
 
 class ProjectDetailOut(ProjectOut):
     milestones: list[MilestoneOut]
+    team: list[TeamMemberOut]
+
+
+class ProjectPatchIn(Schema):
+    """Only the fields sent are changed; owner, region and units only by the project's registrars."""
+
+    name: str | None = None
+    owner_id: int | None = None
+    region_code: str | None = None
+    investment: Decimal | None = None
+    stage: str | None = None
+    work_team_id: int | None = None
+    transport_unit_id: int | None = None
+    description: str | None = None
+    version: int | None = None
+
+
+class TeamMemberIn(Schema):
+    username: str
 
 
 class ProjectIn(Schema):
@@ -37,7 +64,8 @@ class ProjectIn(Schema):
     owner_id: int
     region_code: str
     investment: Decimal
-    work_team_id: int
+    work_team_id: int | None = None
+    work_team_name: str = ""
     stage: str = "construction"
     transport_unit_id: int | None = None
     description: str = ""

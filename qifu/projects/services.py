@@ -28,7 +28,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.ledger import services as ledger_services
 from qifu.ledger.choices import Channel, Priority
 from qifu.ledger.models import ProblemCategory
-from qifu.organisations.choices import UnitKind
+from qifu.organisations.choices import Role, UnitKind
 from qifu.organisations.models import Region, Unit, User
 
 from . import countries, io, notices, risk, signing
@@ -55,44 +55,185 @@ class ProjectInput:
     owner_id: int
     region_code: str
     investment: Decimal
-    work_team_id: int
+    work_team_id: int | None = None
     stage: str = Stage.CONSTRUCTION
     transport_unit_id: int | None = None
     description: str = ""
+    work_team_name: str = ""  # a new work team unit of that name, when no existing one is chosen
+
+
+PROJECT_FIELDS = ("name", "owner_id", "region_code", "investment", "stage", "work_team_id", "transport_unit_id",
+                  "description")
+# Who the project belongs to and who works on it: only its registrars (administrators, the region's command
+# center) change these; the stationed team edits the rest.
+MANAGED_FIELDS = ("owner_id", "region_code", "work_team_id", "transport_unit_id")
+
+
+def may_manage(user: User, project: KeyProject | None = None, region_code: str | None = None) -> bool:
+    """Administrators and the command center of the project's region register projects, change their owner,
+    region and units, and station commissioners in the work team."""
+    code = region_code if region_code is not None else (project.region_id if project else "")
+    return access.has_role(user, Role.ADMINISTRATOR) or bool(
+        code and access.region_in_scope(user, code, Role.COMMAND_CENTER))
+
+
+def _project_errors(data: Mapping[str, Any], actor: User) -> dict[str, list[str]]:
+    """Field checks shared by create and update (only the keys present are checked)."""
+    errors: dict[str, list[str]] = {}
+    if "name" in data and (not (data["name"] or "").strip() or len(data["name"].strip()) > 128):
+        errors["name"] = [_("This field is required.")]
+    if "region_code" in data and not Region.objects.filter(code=data["region_code"] or "").exists():
+        errors["region_code"] = [_("Not a GB/T 2260 region code: %(code)s.") % {"code": data["region_code"]}]
+    if "owner_id" in data and not Enterprise.objects.restrict(actor, access.VIEW).filter(
+            pk=data["owner_id"]).exists():
+        errors["owner_id"] = [_("Unknown enterprise.")]
+    if data.get("work_team_id") is not None and not Unit.objects.filter(
+            pk=data["work_team_id"], kind=UnitKind.WORK_TEAM, is_active=True).exists():
+        errors["work_team_id"] = [_("Choose a key-project work team.")]
+    if data.get("transport_unit_id") and not Unit.objects.filter(
+            pk=data["transport_unit_id"], kind=UnitKind.DEPARTMENT, is_active=True).exists():
+        errors["transport_unit_id"] = [_("Choose a department.")]
+    if "stage" in data and data["stage"] not in Stage.values:
+        errors["stage"] = [_("Not a valid choice.")]
+    if "investment" in data and (data["investment"] is None or data["investment"] < 0
+                                 or data["investment"] >= Decimal("1e14")):
+        errors["investment"] = [_("Enter an amount in yuan, e.g. 12800000.00.")]
+    return errors
+
+
+def _new_work_team(name: str, region: Region) -> Unit:
+    code = f"team-{secrets.token_hex(4)}"
+    while Unit.objects.filter(code=code).exists():
+        code = f"team-{secrets.token_hex(4)}"
+    return Unit.objects.create(name=name, code=code, kind=UnitKind.WORK_TEAM, region=region)
 
 
 @transaction.atomic
 def project_create(*, actor: User, data: ProjectInput) -> KeyProject:
-    """Register a key project (administrators and the command center of its region)."""
-    region = Region.objects.filter(code=data.region_code).first()
-    if not (access.has_role(actor, "administrator") or (
-            region is not None and access.region_in_scope(actor, region.code, "command_center"))):
+    """Register a key project (administrators and the command center of its region), with an existing work team
+    or a new one of the given name."""
+    if not may_manage(actor, region_code=data.region_code or ""):
         raise PermissionDenied
-    errors: dict[str, list[str]] = {}
-    if not (data.name or "").strip():
-        errors["name"] = [_("This field is required.")]
-    if not data.code or KeyProject.objects.filter(code=data.code).exists():
+    values = {f: getattr(data, f) for f in PROJECT_FIELDS}
+    errors = _project_errors(values, actor)
+    code = (data.code or "").strip().lower()
+    if not code or len(code) > 32 or not code.replace("-", "").replace("_", "").isalnum() or not code.isascii():
+        errors["code"] = [_("Letters, digits and hyphens, at most 32.")]
+    elif KeyProject.objects.filter(code=code).exists():
         errors["code"] = [_("Choose a code that is not used yet.")]
-    if region is None:
-        errors["region_code"] = [_("Not a GB/T 2260 region code: %(code)s.") % {"code": data.region_code}]
-    if not Enterprise.objects.filter(pk=data.owner_id).exists():
-        errors["owner_id"] = [_("Unknown enterprise.")]
-    if not Unit.objects.filter(pk=data.work_team_id, kind=UnitKind.WORK_TEAM).exists():
-        errors["work_team_id"] = [_("Choose a key-project work team.")]
-    if data.transport_unit_id and not Unit.objects.filter(pk=data.transport_unit_id, kind=UnitKind.DEPARTMENT).exists():
-        errors["transport_unit_id"] = [_("Choose a department.")]
-    if data.stage not in Stage.values:
-        errors["stage"] = [_("Not a valid choice.")]
-    if data.investment is None or data.investment < 0:
-        errors["investment"] = [_("Enter an amount in yuan, e.g. 12800000.00.")]
+    team_name = (data.work_team_name or "").strip()
+    if data.work_team_id is None and not team_name:
+        errors["work_team_id"] = [_("Choose a work team or name a new one.")]
+    elif data.work_team_id is None and len(team_name) > 128:
+        errors["work_team_name"] = [_("At most %(n)d characters.") % {"n": 128}]
     if errors:
         raise ValidationError(errors)
+    region = Region.objects.get(code=data.region_code)
+    team_id = data.work_team_id
+    if team_id is None:
+        team = _new_work_team(team_name, region)
+        events.record("unit.created", actor=actor, target=team, name=team.name, kind=team.kind, via="project")
+        team_id = team.pk
     project = KeyProject.objects.create(
-        code=data.code, name=data.name.strip(), owner_id=data.owner_id, region=region, investment=data.investment,
-        stage=data.stage, work_team_id=data.work_team_id, transport_unit_id=data.transport_unit_id,
-        description=data.description)
-    events.record("project.created", actor=actor, target=project, name=project.name, code=project.code)
+        code=code, name=data.name.strip(), owner_id=data.owner_id, region=region, investment=data.investment,
+        stage=data.stage, work_team_id=team_id, transport_unit_id=data.transport_unit_id,
+        description=(data.description or "").strip())
+    events.record("project.created", actor=actor, target=project, name=project.name, project_code=project.code,
+                  values={f: getattr(project, "region_id" if f == "region_code" else f) for f in PROJECT_FIELDS})
     return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project_id: int, values: Mapping[str, Any],
+                   version: int | None = None) -> KeyProject:
+    """Change some of a project's fields (``values`` keyed as ``PROJECT_FIELDS``); its owner, region and units
+    only by its registrars. Stale versions are refused; the event keeps old and new values."""
+    project = access.get_or_404(KeyProject, actor, access.CHANGE, pk=project_id)
+    project = KeyProject.objects.select_for_update().get(pk=project.pk)
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValidationError({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
+    if version is not None and version != project.version:
+        raise Conflict(_("Someone changed this project meanwhile; reload it and try again."),
+                       current_version=project.version)
+    clean = dict(values)
+    if clean.get("name") is not None:
+        clean["name"] = clean["name"].strip()
+    if clean.get("description") is not None:
+        clean["description"] = clean["description"].strip()
+    if "work_team_id" in clean and clean["work_team_id"] is None:
+        clean.pop("work_team_id")  # a project always has its team
+    stored = {("region_id" if k == "region_code" else k): v for k, v in clean.items()}
+    changes = events.diff(project, stored)
+    managed = [f for f in MANAGED_FIELDS if ("region_id" if f == "region_code" else f) in changes]
+    if managed and not may_manage(actor, project):
+        raise PermissionDenied
+    errors = _project_errors({k: v for k, v in clean.items()
+                              if ("region_id" if k == "region_code" else k) in changes}, actor)
+    if errors:
+        raise ValidationError(errors)
+    if "region_id" in changes and not may_manage(actor, region_code=clean["region_code"]):
+        raise PermissionDenied  # a command center moves a project only within its own region
+    if not changes:
+        return project
+    for key, value in stored.items():
+        setattr(project, key, value)
+    project.version += 1
+    project.save()
+    events.record("project.changed", actor=actor, target=project, changes=changes)
+    return project
+
+
+def work_team_members(project: KeyProject) -> list[User]:
+    """The commissioners stationed in the project's work team (a commissioner grant at the team unit)."""
+    return list(User.objects.filter(role_grants__unit_id=project.work_team_id, role_grants__role=Role.COMMISSIONER,
+                                    is_active=True).distinct().order_by("pk"))
+
+
+@transaction.atomic
+def work_team_add(*, actor: User, project_id: int, username: str) -> User:
+    """Station a commissioner in the project's work team: they keep the project's ledgers from then on."""
+    project = access.get_or_404(KeyProject, actor, access.VIEW, pk=project_id)
+    if not may_manage(actor, project):
+        raise PermissionDenied
+    from qifu.organisations.models import RoleGrant
+
+    user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"username": [_("No active user with this login.")]})
+    if not RoleGrant.objects.filter(user=user, role=Role.COMMISSIONER).exists():
+        raise ValidationError({"username": [_("Only service commissioners join a work team.")]})
+    if RoleGrant.objects.filter(user=user, role=Role.COMMISSIONER, unit_id=project.work_team_id).exists():
+        raise ValidationError({"username": [_("Already in the work team.")]})
+    RoleGrant.objects.create(user=user, role=Role.COMMISSIONER, unit_id=project.work_team_id)
+    if user.unit_id is None:
+        user.unit_id = project.work_team_id
+        user.save(update_fields=["unit"])
+    events.record("work_team.member_added", actor=actor, target=project, user=user.pk, username=user.username,
+                  unit=project.work_team_id)
+    return user
+
+
+@transaction.atomic
+def work_team_remove(*, actor: User, project_id: int, user_id: int) -> User:
+    """Withdraw a commissioner from the project's work team (their other grants stay)."""
+    project = access.get_or_404(KeyProject, actor, access.VIEW, pk=project_id)
+    if not may_manage(actor, project):
+        raise PermissionDenied
+    from qifu.organisations.models import RoleGrant
+
+    grant = RoleGrant.objects.filter(user_id=user_id, role=Role.COMMISSIONER, unit_id=project.work_team_id).first()
+    if grant is None:
+        raise access.NotFound
+    user = grant.user
+    grant.delete()
+    if user.unit_id == project.work_team_id:
+        other = RoleGrant.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True).first()
+        user.unit_id = other
+        user.save(update_fields=["unit"])
+    events.record("work_team.member_removed", actor=actor, target=project, user=user.pk, username=user.username,
+                  unit=project.work_team_id)
+    return user
 
 
 @transaction.atomic

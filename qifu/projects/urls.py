@@ -4,7 +4,10 @@ from . import views
 
 urlpatterns = [
     path("projects/", views.project_list, name="project-list"),
+    path("projects/new/", views.project_create, name="project-create"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
+    path("projects/<int:pk>/team/", views.work_team, name="project-team"),
     path("projects/<int:pk>/equipment/", views.equipment_list, name="equipment-list"),
     path("projects/<int:pk>/equipment/new/", views.equipment_create, name="equipment-create"),
     path("projects/<int:pk>/milestones/", views.milestone_save, name="milestone-save"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,8 +36,10 @@ from .forms import (
     LogisticsForm,
     MilestoneForm,
     PassForm,
+    ProjectForm,
     ReplaceForm,
     RiskForm,
+    TeamMemberForm,
 )
 from .models import EquipmentItem, KeyProject, Milestone, VehiclePass
 
@@ -49,21 +52,147 @@ def _error_text(exc: ValidationError) -> str:
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(user=request.user)
-    return render(request, "projects/project_list.html", {"projects": projects})
+    return render(request, "projects/project_list.html", {"projects": projects,
+                                                          "may_add": access.can(request.user, "project.add")})
 
 
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
-    from qifu.organisations.models import User
-
-    team = User.objects.filter(unit=project.work_team, is_active=True).order_by("pk")
+    may_change = selectors.may_change(request.user, project)
+    milestones = list(Milestone.objects.filter(project=project))
     return render(request, "projects/project_detail.html", {
-        "project": project, "milestones": Milestone.objects.filter(project=project), "team": team,
+        "project": project, "team": services.work_team_members(project),
+        "milestones": [(m, MilestoneForm(initial={"milestone_id": m.pk, "name": m.name,
+                                                  "planned_date": m.planned_date, "actual_date": m.actual_date},
+                                         auto_id=f"id_m{m.pk}_%s", form_id=f"milestone-{m.pk}") if may_change else None) for m in milestones],
         "requests": selectors.logistics_list(user=request.user, project_id=project.pk)[:20],
-        "may_change": selectors.may_change(request.user, project), "milestone_form": MilestoneForm(),
+        "may_change": may_change, "milestone_form": MilestoneForm(),
+        "may_manage": services.may_manage(request.user, project), "member_form": TeamMemberForm(),
     })
+
+
+def _project_form(request: HttpRequest, *, data: Any, initial: dict[str, Any] | None, editing: bool,
+                  manager: bool) -> ProjectForm:
+    from qifu.organisations.choices import UnitKind
+    from qifu.organisations.models import Unit
+
+    units = Unit.objects.filter(is_active=True).order_by("region_id", "name")
+    return ProjectForm(data, initial=initial, editing=editing, manager=manager,
+                       teams=list(units.filter(kind=UnitKind.WORK_TEAM).values_list("pk", "name")),
+                       departments=list(units.filter(kind=UnitKind.DEPARTMENT).values_list("pk", "name")))
+
+
+def _owner_id(request: HttpRequest, form: ProjectForm) -> int | None:
+    """The enterprise typed as credit code or exact name, among those the user sees."""
+    typed = (form.cleaned_data.get("owner") or "").strip()
+    found = list(Enterprise.objects.restrict(request.user, access.VIEW).filter(
+        Q(credit_code=typed.upper()) | Q(name=typed)).values_list("pk", flat=True)[:2])
+    if len(found) != 1:
+        form.add_error("owner", _("No single enterprise you can see has this credit code or name."))
+        return None
+    return found[0]
+
+
+PROJECT_ERROR_FIELDS = {"owner_id": "owner"}
+
+
+def _service_errors(form: ProjectForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        exc = ValidationError({PROJECT_ERROR_FIELDS.get(k, k): v for k, v in exc.error_dict.items()})
+    add_service_errors(form, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, "project.add"):
+        raise PermissionDenied
+    form = _project_form(request, data=request.POST or None, initial={"stage": "construction"}, editing=False,
+                         manager=True)
+    if request.method == "POST" and form.is_valid():
+        owner_id = _owner_id(request, form)
+        if owner_id is not None:
+            d = form.cleaned_data
+            try:
+                project = services.project_create(actor=request.user, data=services.ProjectInput(
+                    code=d["code"], name=d["name"], owner_id=owner_id, region_code=d["region_code"],
+                    investment=d["investment"], stage=d["stage"], work_team_id=d["work_team_id"],
+                    work_team_name=d["work_team_name"], transport_unit_id=d["transport_unit_id"],
+                    description=d["description"]))
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            except PermissionDenied:
+                form.add_error("region_code", _("You may register projects only in your own region."))
+            else:
+                messages.success(request, _("Key project %(name)s registered.") % {"name": project.name})
+                return redirect("project-detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": None},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk, action=access.CHANGE)
+    manager = services.may_manage(request.user, project)
+    initial = {"name": project.name, "owner": project.owner.credit_code, "region_code": project.region_id,
+               "investment": project.investment, "stage": project.stage, "work_team_id": project.work_team_id,
+               "transport_unit_id": project.transport_unit_id, "description": project.description,
+               "version": project.version}
+    form = _project_form(request, data=request.POST or None, initial=initial, editing=True, manager=manager)
+    if request.method == "POST" and form.is_valid():
+        owner_id = _owner_id(request, form) if manager else project.owner_id
+        if owner_id is not None:
+            d = form.cleaned_data
+            values = {"name": d["name"], "investment": d["investment"], "stage": d["stage"],
+                      "description": d["description"]}
+            if manager:
+                values |= {"owner_id": owner_id, "region_code": d["region_code"], "work_team_id": d["work_team_id"],
+                           "transport_unit_id": d["transport_unit_id"]}
+            try:
+                services.project_update(actor=request.user, project_id=project.pk, values=values,
+                                        version=d.get("version"))
+            except ValidationError as exc:
+                _service_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+            except PermissionDenied:
+                form.add_error("region_code", _("You may move projects only within your own region."))
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("project-detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def work_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """Station a commissioner in the work team (``username``) or withdraw one (``remove`` = user id)."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    if not services.may_manage(request.user, project):
+        raise PermissionDenied
+    try:
+        if request.POST.get("remove"):
+            try:
+                user_id = int(request.POST["remove"])
+            except ValueError:
+                user_id = 0
+            user = services.work_team_remove(actor=request.user, project_id=project.pk, user_id=user_id)
+            messages.success(request, _("%(name)s left the work team.") % {"name": user.display_name})
+        else:
+            form = TeamMemberForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Enter the commissioner's login."))
+                return redirect("project-detail", pk=project.pk)
+            user = services.work_team_add(actor=request.user, project_id=project.pk,
+                                          username=form.cleaned_data["username"])
+            messages.success(request, _("%(name)s joined the work team.") % {"name": user.display_name})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("project-detail", pk=project.pk)
 
 
 @login_required
@@ -420,7 +549,8 @@ def milestone_save(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        existing = Milestone.objects.filter(project=project, name=d["name"]).values_list("pk", flat=True).first()
+        existing = d.get("milestone_id") or Milestone.objects.filter(
+            project=project, name=d["name"]).values_list("pk", flat=True).first()
         try:
             services.milestone_save(actor=request.user, project_id=project.pk, name=d["name"],
                                     planned_date=d["planned_date"], actual_date=d["actual_date"],

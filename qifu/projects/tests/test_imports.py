@@ -56,6 +56,33 @@ def test_import_creates_then_reimport_is_unchanged(world: Any, proj: Any) -> Non
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_a_reimport_updates_only_what_changed_with_its_history(world: Any, proj: Any) -> None:
+    from datetime import date
+
+    from qifu.core import events
+
+    imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*GOOD))
+    t, k = EquipmentItem.objects.get(number="T-1101"), EquipmentItem.objects.get(number="K-2001")
+    # K-2001 arrived on site; T-1101 untouched; a third item is new
+    changed = [*GOOD[1][:11], "2020-06-18", "海运", "已到场", *GOOD[1][14:]]
+    added = ["P-3001", "离心泵", "", 1, "大连深蓝", "国产", "210200", "", "", "", "2020-04-01", None, "公路", "已订货",
+             "否", "正常", "", "", "投产"]
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk,
+                                      file=sheet(GOOD[0], changed, added))
+    assert report.ok, report.to_dict()
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 1)
+    k2, t2 = EquipmentItem.objects.get(pk=k.pk), EquipmentItem.objects.get(pk=t.pk)
+    assert (k2.status, k2.actual_arrival, k2.version) == ("on_site", date(2020, 6, 18), k.version + 1)
+    assert k2.suggested_risk == "normal" and k2.risk == "delay"  # the team's risk stays until they confirm
+    assert (k2.name, k2.supplier, k2.country) == ("压缩机", "Nuovo Pignone", "IT")
+    assert (t2.version, t2.updated_at) == (t.version, t.updated_at)
+    (event,) = [e for e in events.timeline(k2) if e.code == "equipment.changed"]
+    assert event.data["changes"] == {"actual_arrival": {"old": None, "new": "2020-06-18"},
+                                     "status": {"old": "in_production", "new": "on_site"}}
+    assert not [e for e in events.timeline(t2) if e.code == "equipment.changed"]
+    assert EquipmentItem.objects.get(number="P-3001").milestone_id == proj.m2.pk
+
+
 def test_a_bad_file_is_rejected_whole_with_a_row_report(world: Any, proj: Any) -> None:
     bad = [
         GOOD[0],

@@ -111,10 +111,39 @@ def test_printable_page_and_pdf(world: Any, proj: Any, client: Any) -> None:
     client.force_login(world.contact_user)
     page = client.get(f"/passes/{vp.pk}/")
     assert page.status_code == 200 and b"<svg" in page.content
+    assert "川A12345" in page.content.decode()
     pdf = client.get(f"/passes/{vp.pk}/pass.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.force_login(world.cc_other)
     assert client.get(f"/passes/{vp.pk}/pass.pdf").status_code == 404
+
+
+def test_the_pdf_embeds_its_chinese_font_and_reads_back(world: Any, proj: Any, client: Any) -> None:
+    """A checkpoint phone has no Chinese fonts of its own: the PDF must carry the glyphs it uses."""
+    import io
+
+    import pypdf
+    from django.conf import settings
+
+    assert settings.QIFU_PDF_FONT, "no CJK TrueType font found: apt-get install fonts-wqy-microhei (see README)"
+    vp = approved(world, proj)
+    client.force_login(world.contact_user)
+    reader = pypdf.PdfReader(io.BytesIO(client.get(f"/passes/{vp.pk}/pass.pdf").content))
+    (page,) = reader.pages
+    fonts = [f.get_object() for f in page["/Resources"]["/Font"].values()]
+    embedded = [f for f in fonts if "/FontDescriptor" in f and "/FontFile2" in f["/FontDescriptor"].get_object()]
+    assert embedded, [f["/BaseFont"] for f in fonts]
+    text = page.extract_text()
+    for expected in ("川A12345", "通行证", vp.route, vp.number, f"{vp.valid_until:%Y-%m-%d}"):
+        assert expected in text, (expected, text)
+    assert "13800000000" not in text  # the driver's phone stays off the windscreen
+
+
+def test_a_missing_pdf_font_is_reported_by_the_system_check(settings: Any) -> None:
+    from qifu.projects import printing
+
+    settings.QIFU_PDF_FONT = ""
+    assert [m.id for m in printing.check_pdf_font()] == ["projects.W001"]
 
 
 def test_api_flow(world: Any, proj: Any, client: Any) -> None:

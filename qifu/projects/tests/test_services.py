@@ -154,3 +154,8 @@ def test_pages_add_and_edit_an_item(world: Any, proj: Any, client: Any) -> None:
     assert i.suggested_risk == "delay"  # now overdue against today; no longer late against the milestone
     proj.m1.refresh_from_db()
     assert proj.m1.planned_date.isoformat() == "2020-08-31"
+    # the date inputs show the stored dates in every language, so saving a form again loses none
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        assert 'value="2020-07-10"' in client.get(f"/equipment/{i.pk}/edit/").content.decode()
+        assert 'value="2020-08-31"' in client.get(f"/projects/{proj.project.pk}/").content.decode()
