@@ -7,16 +7,18 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from qifu.core import access
 from qifu.organisations.models import User
 
-from .choices import CONTACT_STATES, OPEN, MatchStatus
+from .choices import CONTACT_STATES, OPEN, Kind, ListingStatus, MatchStatus
 from .matching.text import normalise
 from .models import Deal, Listing, Match
 
@@ -147,3 +149,67 @@ def figures(*, user: User, weeks: int = 13, today: date | None = None) -> dict[s
                              "matches": r["n"], "contacts": r["contacts"], "deals": r["deals"]}
                             for r in match_weeks],
             "match_categories": match_categories, "match_regions": match_regions, "unmet": unmet}
+
+
+EVENT_LABELS = {
+    "cooperation.listing_created": _("Created"),
+    "cooperation.listing_edited": _("Edited"),
+    "cooperation.listing_publish": _("Published"),
+    "cooperation.listing_close": _("Closed"),
+    "cooperation.listing_expire": _("Expired"),
+    "cooperation.listing_remove": _("Removed by moderation"),
+    "cooperation.listing_restore": _("Restored"),
+    "cooperation.listing_matched": _("Contacts exchanged"),
+    "cooperation.photo_added": _("Photo added"),
+    "cooperation.matched": _("Matched by the engine"),
+}
+
+
+def _shown(field: str, value: Any, names: dict[str, dict[str, str]]) -> str:
+    """A stored event value as the user reads it: choice labels, region and industry names, '—' for empty."""
+    if value in (None, ""):
+        return "—"
+    if field == "kind" and value in Kind.values:
+        return str(Kind(value).label)
+    if field == "status" and value in ListingStatus.values:
+        return str(ListingStatus(value).label)
+    if field in names:
+        return names[field].get(str(value), str(value))
+    return str(value)
+
+
+def listing_history(listing: Listing, limit: int = 30) -> list[dict[str, Any]]:
+    """The listing's events for its page: what happened (translated), who, and each changed field with its
+    verbose name and old and new values as shown on the form (the events keep codes and raw values)."""
+    from qifu.core.events import timeline
+    from qifu.organisations.models import Industry, Region
+
+    items = list(timeline(listing, limit))
+    regions, industries = set(), set()
+    for e in items:
+        for field, v in (e.data.get("changes") or {}).items():
+            target = regions if field == "region_id" else industries if field == "industry_id" else None
+            if target is not None:
+                target.update(str(x) for x in (v.get("old"), v.get("new")) if x)
+    names = {"region_id": dict(Region.objects.filter(code__in=regions).values_list("code", "full_name")),
+             "industry_id": {c: f"{c} {n}" for c, n in Industry.objects.filter(code__in=industries)
+                             .values_list("code", "name")}}
+    rows = []
+    for e in items:
+        changes = []
+        for field, v in (e.data.get("changes") or {}).items():
+            try:
+                label = str(Listing._meta.get_field(field).verbose_name)
+            except FieldDoesNotExist:
+                label = field
+            changes.append({"field": label, "old": _shown(field, v.get("old"), names),
+                            "new": _shown(field, v.get("new"), names)})
+        status = e.data.get("status")
+        if isinstance(status, dict):
+            changes.append({"field": str(Listing._meta.get_field("status").verbose_name),
+                            "old": _shown("status", status.get("old"), names),
+                            "new": _shown("status", status.get("new"), names)})
+        note = e.data.get("note") or e.data.get("name") or ""
+        rows.append({"at": e.created_at, "actor": e.actor.display_name if e.actor else e.actor_label,
+                     "what": str(EVENT_LABELS.get(e.code, e.code)), "changes": changes, "note": note})
+    return rows

@@ -123,8 +123,6 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from qifu.core.events import timeline
-
     listing = selectors.listing_get(user=request.user, pk=pk)
     may_change = access.allowed(request.user, access.CHANGE, listing)
     matches = list(selectors.listing_matches(user=request.user, listing=listing)[:20])
@@ -137,7 +135,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "listing": listing, "may_change": may_change, "editable": may_change and listing.status in EDITABLE,
         "contact": services.contact_visible(request.user, listing), "rows": rows,
         "may_moderate": access.can(request.user, "cooperation.moderate"),
-        "history": timeline(listing, 30) if may_change or access.can(request.user, "cooperation.moderate") else [],
+        "history": selectors.listing_history(listing) if may_change or access.can(request.user, "cooperation.moderate")
+        else [],
         "photo_form": PhotoForm(), "photos": list(listing.photos.all()),
     })
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from qifu.cooperation import selectors, services
 from qifu.cooperation.models import Listing, Match
@@ -143,3 +144,19 @@ def test_brokering_by_hand(market: Any) -> None:
     assert match.source == "broker"
     with pytest.raises(Conflict):
         services.match_broker(actor=w.commissioner, demand_id=w.demand.pk, supply_id=w.other_supply.pk)
+
+
+def test_edit_history_reads_in_chinese(market: Any, client: Any) -> None:
+    w = market
+    services.listing_update(actor=w.contact_user, listing_id=w.demand.pk, version=w.demand.version,
+                            data=listing_input(w.ent_lqy, kind="supply", quantity=20000, region="510104"))
+    with translation.override("zh-hans"):
+        rows = selectors.listing_history(Listing.objects.get(pk=w.demand.pk))
+    edited = next(r for r in rows if r["changes"] and r["what"] == "已编辑")
+    shown = {c["field"]: (c["old"], c["new"]) for c in edited["changes"]}
+    assert shown["类型"] == ("需求", "供应")
+    assert shown["数量"] == ("10000.00", "20000.00")
+    assert shown["行政区划"][1].endswith("锦江区")
+    client.force_login(w.contact_user)
+    page = client.get(f"/cooperation/{w.demand.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "region_id" not in page and "quantity:" not in page and "锦江区" in page
