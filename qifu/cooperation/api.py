@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -15,11 +15,12 @@ from qifu.core import access
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
 from . import selectors, services
-from .models import Listing, Match
+from .models import Listing, ListingPhoto, Match
 from .schemas import ActionIn, BrokerIn, DealIn, ListingIn, ListingOut, ListingPatchIn, MatchOut
 from .views import reason_texts
 
 router = Router(tags=["cooperation"])
+API_PREFIX = "/api/v1/cooperation"
 
 
 class SearchIn(Schema):
@@ -41,6 +42,10 @@ def _listing_out(user: Any, x: Listing, q: str = "") -> dict[str, Any]:
         "published_at": x.published_at, "version": x.version,
         "contact_name": x.contact_name if contact else None, "contact_phone": x.contact_phone if contact else None,
         "photos": [p.pk for p in x.photos.all()],
+        "photo_items": [{"id": p.pk, "name": p.name, "width": p.width, "height": p.height,
+                         "url": f"{API_PREFIX}/photos/{p.pk}",
+                         "thumbnail_url": f"{API_PREFIX}/photos/{p.pk}/thumbnail" if p.thumbnail else None}
+                        for p in x.photos.all()],
     }
     if q:
         out["highlight"] = {"title": str(selectors.highlight(x.title, q)),
@@ -118,6 +123,20 @@ def listing_act(request: HttpRequest, listing_id: int, action: str, payload: Act
 def photo_add(request: HttpRequest, listing_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     photo = services.photo_add(actor=auth_user(request), listing_id=listing_id, file=file)
     return Status(201, {"id": photo.pk})
+
+
+@router.get("/photos/{photo_id}", summary="A listing photo as uploaded (for those who see the listing)")
+def photo_file(request: HttpRequest, photo_id: int) -> Any:
+    photo = access.get_or_404(ListingPhoto, auth_user(request), access.VIEW, pk=photo_id)
+    return FileResponse(photo.file.open("rb"), filename=photo.name)
+
+
+@router.get("/photos/{photo_id}/thumbnail", summary="A listing photo's thumbnail (JPEG, at most 320 px)")
+def photo_thumbnail(request: HttpRequest, photo_id: int) -> Any:
+    photo = access.get_or_404(ListingPhoto, auth_user(request), access.VIEW, pk=photo_id)
+    if not photo.thumbnail:
+        raise Http404
+    return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
 
 
 @router.get("/listings/{listing_id}/matches", response=list[MatchOut],

@@ -13,6 +13,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Industry, Region
 
 from .choices import Kind, ListingStatus, MatchSource, MatchStatus
+from .storage import private_photos
 
 USER = settings.AUTH_USER_MODEL
 
@@ -67,7 +68,11 @@ class ListingPhoto(models.Model):
     """A photo of the product or capacity on offer."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(upload_to="cooperation/%Y/%m/")
+    file = models.FileField(upload_to="cooperation/%Y/%m/", storage=private_photos)
+    # a JPEG at most THUMBNAIL_SIZE on its longer side, made when the photo is uploaded
+    thumbnail = models.FileField(upload_to="cooperation/thumbs/%Y/%m/", storage=private_photos, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,7 @@ or decline (acceptance opens both contacts), report a deal, broker by hand."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -45,6 +47,9 @@ MAX_DESCRIPTION = 4000
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
+MAX_PHOTO_PIXELS = 40_000_000
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "MPO")
+THUMBNAIL_SIZE = 320
 SUGGESTIONS_KEPT = 10
 SYSTEM = "cooperation.expiry"
 
@@ -247,8 +252,42 @@ def listings_expire(*, today: date | None = None, now: datetime | None = None) -
     return count
 
 
+def _read_photo(file: Any) -> tuple[Any, ContentFile]:
+    """The uploaded image decoded by Pillow and its thumbnail (JPEG), or a ValidationError: not an image, a
+    format other than JPEG/PNG/WebP/GIF, more than MAX_PHOTO_PIXELS pixels (decompression bombs included)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({"file": [message]})
+
+    try:
+        file.seek(0)
+        with Image.open(file) as probe:
+            fmt = probe.format
+            if fmt not in PHOTO_FORMATS:
+                raise refuse(_("Upload a photo (JPEG, PNG, WebP or GIF)."))
+            if probe.width * probe.height > MAX_PHOTO_PIXELS:
+                raise refuse(_("The photo has more than %(n)d million pixels.") % {"n": MAX_PHOTO_PIXELS // 10**6})
+            probe.verify()
+        file.seek(0)
+        with Image.open(file) as image:
+            image.seek(0)
+            picture = ImageOps.exif_transpose(image.convert("RGB"))
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise refuse(_("The file is not a readable image.")) from exc
+    size = picture.size
+    picture.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82, optimize=True)
+    file.seek(0)
+    return size, ContentFile(buffer.getvalue())
+
+
 def photo_add(*, actor: User, listing_id: int, file: Any) -> ListingPhoto:
-    """Add a photo to a listing (JPEG, PNG, WebP or GIF, at most 10 MB, at most 9 per listing)."""
+    """Add a photo to a listing (JPEG, PNG, WebP or GIF, at most 10 MB and 40 million pixels, at most 9 per
+    listing) with its thumbnail; anything else is refused with the reason and nothing is stored."""
     with transaction.atomic():
         listing = _lock(listing_id, actor)
         name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1][:200]
@@ -258,7 +297,11 @@ def photo_add(*, actor: User, listing_id: int, file: Any) -> ListingPhoto:
             raise ValidationError({"file": [_("The photo is larger than 10 MB.")]})
         if listing.photos.count() >= MAX_PHOTOS:
             raise ValidationError({"file": [_("A listing has at most 9 photos.")]})
-        photo = ListingPhoto.objects.create(listing=listing, file=file, name=name, uploaded_by=actor)
+        (width, height), thumb = _read_photo(file)
+        photo = ListingPhoto(listing=listing, name=name, uploaded_by=actor, width=width, height=height)
+        photo.file.save(name, file, save=False)
+        photo.thumbnail.save(name.rsplit(".", 1)[0] + ".jpg", thumb, save=False)
+        photo.save()
         events.record("cooperation.photo_added", actor=actor, target=listing, photo=photo.pk, name=name)
     return photo
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cooperation/broker/", views.broker, name="cooperation-broker"),
     path("cooperation/figures/", views.figures, name="cooperation-figures"),
     path("cooperation/photos/<int:pk>/", views.photo_file, name="cooperation-photo"),
+    path("cooperation/photos/<int:pk>/thumbnail/", views.photo_thumbnail, name="cooperation-photo-thumb"),
     path("cooperation/<int:pk>/", views.listing_detail, name="cooperation-detail"),
     path("cooperation/<int:pk>/edit/", views.listing_edit, name="cooperation-edit"),
     path("cooperation/<int:pk>/photos/", views.photo_upload, name="cooperation-photo-upload"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,10 +53,10 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.listing_search(user=request.user, q=data.get("q") or "", kind=data.get("kind") or "",
                                   category=data.get("category") or "", region=data.get("region") or "",
-                                  valid_on=data.get("valid_on"))
+                                  valid_on=data.get("valid_on")).prefetch_related("photos")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     q = data.get("q") or ""
-    rows = [{"listing": x, "title": selectors.highlight(x.title, q),
+    rows = [{"listing": x, "title": selectors.highlight(x.title, q), "photo": next(iter(x.photos.all()), None),
              "snippet": selectors.highlight((x.spec + " " + x.description)[:160], q)} for x in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -175,6 +175,18 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
     photo = access.get_or_404(ListingPhoto, request.user, access.VIEW, pk=pk)
     return FileResponse(photo.file.open("rb"), filename=photo.name)
+
+
+@login_required
+@require_GET
+def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo's thumbnail, through the same access check as the original (cacheable by the browser only)."""
+    photo = access.get_or_404(ListingPhoto, request.user, access.VIEW, pk=pk)
+    if not photo.thumbnail:
+        raise Http404
+    response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required
