@@ -38,8 +38,10 @@ class Listing(models.Model):
     valid_until = models.DateField(_("valid until"))
     contact_name = models.CharField(_("contact person"), max_length=64)
     contact_phone = models.CharField(_("contact phone"), max_length=32)
-    # normalised title + specification + description + category, what search reads (LIKE on every database)
-    search_text = models.TextField(editable=False, default="")
+    # the words search reads (search.py: CJK characters and bigrams, ASCII words), indexed by the database:
+    # FTS5 on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+    search_title = models.TextField(editable=False, default="")  # title and specification
+    search_body = models.TextField(editable=False, default="")  # description and category
     moderation_note = models.CharField(_("moderation note"), max_length=200, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from qifu.core import access
 from qifu.organisations.models import User
 
+from . import search
 from .choices import CONTACT_STATES, OPEN, Kind, ListingStatus, MatchStatus
 from .matching.text import normalise
 from .models import Deal, Listing, Match
@@ -41,12 +43,15 @@ def search_terms(q: str) -> list[str]:
 
 def listing_search(*, user: User, q: str = "", kind: str = "", category: str = "", region: str = "",
                    valid_on: date | None = None, include_own: bool = False) -> QuerySet[Listing]:
-    """Open listings (plus, with ``include_own``, every listing of one's own enterprises) matching the query."""
+    """Open listings (plus, with ``include_own``, every listing of one's own enterprises) holding every word of
+    the query, found through the database's full-text index and ordered by relevance (then newest first);
+    without a query, newest first."""
     qs = access.restrict(Listing.objects.all(), user, access.VIEW)
     if not include_own:
         qs = qs.filter(status__in=OPEN)
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+    ranked = bool(search.query_terms(q))
+    if ranked:
+        qs = search.matching(qs, q, connection.vendor)
     if kind:
         qs = qs.filter(kind=kind)
     if category:
@@ -55,7 +60,10 @@ def listing_search(*, user: User, q: str = "", kind: str = "", category: str = "
         qs = qs.filter(access.code_range("region_id", _prefix(region)))
     if valid_on:
         qs = qs.filter(valid_until__gte=valid_on)
-    return qs.select_related("enterprise", "region").order_by("-published_at", "-id")
+    qs = qs.select_related("enterprise", "region")
+    if ranked and connection.vendor in ("sqlite", "postgresql"):
+        return qs.order_by("-relevance", "-published_at", "-id")
+    return qs.order_by("-published_at", "-id")
 
 
 def _prefix(code: str) -> str:

@@ -29,7 +29,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Industry, Region, User
 
 from . import index as match_index
-from . import notices
+from . import notices, search
 from .choices import (
     CONTACT_STATES,
     EDITABLE,
@@ -40,7 +40,6 @@ from .choices import (
     MatchSource,
     MatchStatus,
 )
-from .matching.text import normalise
 from .models import Deal, Listing, ListingPhoto, Match
 
 MAX_DESCRIPTION = 4000
@@ -139,8 +138,9 @@ def _clean(data: ListingInput, *, today: date) -> dict[str, Any]:
     return values
 
 
-def _search_text(values: dict[str, Any]) -> str:
-    return normalise(" ".join(values.get(f) or "" for f in ("title", "spec", "description", "category")))
+def _search_columns(values: dict[str, Any]) -> dict[str, str]:
+    return {"search_title": search.document(values.get("title") or "", values.get("spec") or ""),
+            "search_body": search.document(values.get("description") or "", values.get("category") or "")}
 
 
 def _lock(listing_id: int, actor: User, action: str = access.CHANGE) -> Listing:
@@ -178,7 +178,7 @@ def listing_create(*, actor: User, data: ListingInput, publish: bool = False, no
         raise PermissionDenied
     values = _clean(data, today=timezone.localdate(now))
     with transaction.atomic():
-        listing = Listing.objects.create(enterprise=enterprise, created_by=actor, search_text=_search_text(values),
+        listing = Listing.objects.create(enterprise=enterprise, created_by=actor, **_search_columns(values),
                                          **values)
         events.record("cooperation.listing_created", actor=actor, target=listing, enterprise=enterprise.pk,
                       **{f: getattr(listing, f) for f in EDIT_FIELDS})
@@ -205,7 +205,8 @@ def listing_update(*, actor: User, listing_id: int, data: ListingInput, version:
             return listing
         for field, value in values.items():
             setattr(listing, field, value)
-        listing.search_text = _search_text(values)
+        for field, words in _search_columns(values).items():
+            setattr(listing, field, words)
         listing.version += 1
         listing.save()
         events.record("cooperation.listing_edited", actor=actor, target=listing, changes=changes)
