@@ -348,6 +348,7 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "cooperation-list": (None, "get", SIGNED_IN),
     "cooperation-matches": (None, "get", SIGNED_IN),
     "cooperation-figures": (None, "get", only(OFFICIALS)),
+    "cooperation-figures-export": (None, "get", only(OFFICIALS)),
     # an open listing is seen by everyone with a role; its enterprise's side may change it
     "cooperation-detail": (listing, "get", only(SIGNED_IN_ROLES, otherwise=404)),
     "cooperation-edit": (listing, "get", only(CHANGES_ENT, visible=SIGNED_IN_ROLES, otherwise=404)),

@@ -3,9 +3,11 @@ their suggestions, brokered contact (interest → accept/decline → deal), by-h
 
 # No "from __future__ import annotations": ninja reads the annotations at import time.
 import datetime as dt
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -196,5 +198,4 @@ def figures(request: HttpRequest) -> Any:
     if not access.can(user, "cooperation.figures"):
         raise PermissionDenied
     data = selectors.figures(user=user)
-    data["totals"]["deal_value"] = str(data["totals"]["deal_value"])
-    return data
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))  # decimals as strings, dates ISO

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -121,26 +122,69 @@ def contacts_for(user: User, matches: list[Match]) -> dict[int, bool]:
     return {m.pk: m.status in CONTACT_STATES for m in matches}
 
 
+def _week(value: Any) -> str:
+    return value.date().isoformat() if hasattr(value, "date") else str(value)
+
+
 def figures(*, user: User, weeks: int = 13, today: date | None = None) -> dict[str, Any]:
-    """Listings, matches, contacts and deals by category, region and week; unmet demands by category."""
+    """Listings, matches, contacts and deals by category, region and week; unmet demands by category. Every
+    count is a grouped query over the user's scope (a few dozen rows whatever the number of listings)."""
     listings = access.restrict(Listing.objects.all(), user, access.VIEW).exclude(status="draft")
     matches = access.restrict(Match.objects.all(), user, access.VIEW)
     deals = access.restrict(Deal.objects.all(), user, access.VIEW)
-    by_category = list(listings.values("category", "kind").annotate(n=Count("id")).order_by("-n")[:40])
-    by_region = list(listings.values("region_id", "region__full_name").annotate(n=Count("id")).order_by("-n")[:30])
-    since = (today or timezone.localdate()) - timedelta(weeks=weeks)
-    week_rows = listings.filter(published_at__date__gte=since).annotate(week=TruncWeek("published_at")) \
-        .values("week").annotate(n=Count("id")).order_by("week")
-    match_weeks = matches.annotate(week=TruncWeek("created_at")).values("week").annotate(
-        n=Count("id"), contacts=Count("id", filter=Q(status__in=CONTACT_STATES)),
-        deals=Count("id", filter=Q(status=MatchStatus.DEAL))).order_by("week")
     counts = {"n": Count("id"), "contacts": Count("id", filter=Q(status__in=CONTACT_STATES)),
-              "deals": Count("id", filter=Q(status=MatchStatus.DEAL))}
-    match_categories = list(matches.values("category").annotate(**counts).order_by("-n")[:40])
-    match_regions = list(matches.values("region_id", "region__full_name").annotate(**counts).order_by("-n")[:30])
+              "deals": Count("id", filter=Q(status=MatchStatus.DEAL)), "deal_value": Sum("deal__value")}
+    kinds = {"supplies": Count("id", filter=Q(kind=Kind.SUPPLY)), "demands": Count("id", filter=Q(kind=Kind.DEMAND))}
+
+    # by category: listings of each kind, and the matches, contacts and deals of the category's demands
+    categories: dict[str, dict[str, Any]] = {}
+    blank = {"supplies": 0, "demands": 0, "matches": 0, "contacts": 0, "deals": 0, "deal_value": 0, "unmet": 0}
+    for r in listings.values("category").annotate(**kinds).order_by():
+        categories.setdefault(r["category"], {"category": r["category"], **blank}).update(
+            supplies=r["supplies"], demands=r["demands"])
+    for r in matches.values("category").annotate(**counts).order_by():
+        categories.setdefault(r["category"], {"category": r["category"], **blank}).update(
+            matches=r["n"], contacts=r["contacts"], deals=r["deals"], deal_value=r["deal_value"] or 0)
     good = Match.objects.filter(demand=OuterRef("pk"), score__gte=UNMET_SCORE)
     unmet = list(listings.filter(kind="demand", status__in=OPEN).annotate(has=Exists(good)).filter(has=False)
-                 .values("category").annotate(n=Count("id")).order_by("-n")[:30])
+                 .values("category").annotate(n=Count("id")).order_by("-n", "category")[:30])
+    for r in unmet:
+        categories.setdefault(r["category"], {"category": r["category"], **blank})["unmet"] = r["n"]
+    by_category = sorted(categories.values(), key=lambda r: (-(r["supplies"] + r["demands"]), r["category"]))[:40]
+
+    regions: dict[str, dict[str, Any]] = {}
+    for r in listings.values("region_id", "region__full_name").annotate(**kinds).order_by():
+        regions.setdefault(r["region_id"], {"region": r["region_id"], "name": r["region__full_name"], **blank}) \
+            .update(supplies=r["supplies"], demands=r["demands"])
+    for r in matches.values("region_id", "region__full_name").annotate(**counts).order_by():
+        regions.setdefault(r["region_id"], {"region": r["region_id"], "name": r["region__full_name"], **blank}) \
+            .update(matches=r["n"], contacts=r["contacts"], deals=r["deals"], deal_value=r["deal_value"] or 0)
+    by_region = sorted(regions.values(), key=lambda r: (-(r["supplies"] + r["demands"]), r["region"] or ""))[:30]
+
+    # by week: listings by the week they were published, matches by the week suggested, contacts by the week
+    # accepted, deals by the week reported
+    since = (today or timezone.localdate()) - timedelta(weeks=weeks)
+    week_rows: dict[str, dict[str, Any]] = {}
+    blank_week = {"supplies": 0, "demands": 0, "matches": 0, "contacts": 0, "deals": 0, "deal_value": 0}
+
+    def week(value: Any) -> dict[str, Any]:
+        key = _week(value)
+        return week_rows.setdefault(key, {"week": key, **blank_week})
+
+    for r in listings.filter(published_at__date__gte=since).annotate(w=TruncWeek("published_at")).values("w") \
+            .annotate(**kinds).order_by():
+        week(r["w"]).update(supplies=r["supplies"], demands=r["demands"])
+    for r in matches.filter(created_at__date__gte=since).annotate(w=TruncWeek("created_at")).values("w") \
+            .annotate(n=Count("id")).order_by():
+        week(r["w"])["matches"] = r["n"]
+    for r in matches.filter(status__in=CONTACT_STATES, answered_at__date__gte=since) \
+            .annotate(w=TruncWeek("answered_at")).values("w").annotate(n=Count("id")).order_by():
+        week(r["w"])["contacts"] = r["n"]
+    for r in deals.filter(reported_at__date__gte=since).annotate(w=TruncWeek("reported_at")).values("w") \
+            .annotate(n=Count("id"), v=Sum("value")).order_by():
+        week(r["w"]).update(deals=r["n"], deal_value=r["v"] or 0)
+    by_week = [week_rows[k] for k in sorted(week_rows)]
+
     totals = {
         "listings": listings.count(),
         "supplies": listings.filter(kind="supply").count(),
@@ -149,14 +193,21 @@ def figures(*, user: User, weeks: int = 13, today: date | None = None) -> dict[s
         "contacts": matches.filter(status__in=CONTACT_STATES).count(),
         "deals": deals.count(),
         "deal_value": deals.aggregate(v=Sum("value"))["v"] or 0,
+        "unmet": sum(r["n"] for r in unmet),
     }
-    return {"totals": totals, "by_category": by_category, "by_region": by_region,
-            "weeks": [{"week": r["week"].date().isoformat() if hasattr(r["week"], "date") else str(r["week"]),
-                       "listings": r["n"]} for r in week_rows],
-            "match_weeks": [{"week": r["week"].date().isoformat() if hasattr(r["week"], "date") else str(r["week"]),
-                             "matches": r["n"], "contacts": r["contacts"], "deals": r["deals"]}
-                            for r in match_weeks],
-            "match_categories": match_categories, "match_regions": match_regions, "unmet": unmet}
+    return {"totals": totals, "by_category": by_category, "by_region": by_region, "by_week": by_week,
+            "unmet": unmet, "weeks": weeks, "since": since}
+
+
+def figures_chart(data: dict[str, Any]) -> dict[str, Any]:
+    """The figures as the page's charts read them (numbers only, decimals as floats)."""
+    def rows(items: list[dict[str, Any]], label: str) -> list[dict[str, Any]]:
+        return [{**{k: float(v) if isinstance(v, Decimal) else v for k, v in r.items() if k != label},
+                 "label": r[label]} for r in items]
+
+    return {"categories": rows(data["by_category"][:15], "category"), "regions": rows(data["by_region"][:15], "name"),
+            "weeks": rows(data["by_week"], "week"), "unmet": [{"label": r["category"], "n": r["n"]}
+                                                           for r in data["unmet"][:15]]}
 
 
 EVENT_LABELS = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cooperation/matches/<int:pk>/<str:action>/", views.match_act, name="cooperation-match-act"),
     path("cooperation/broker/", views.broker, name="cooperation-broker"),
     path("cooperation/figures/", views.figures, name="cooperation-figures"),
+    path("cooperation/figures.xlsx", views.figures_export, name="cooperation-figures-export"),
     path("cooperation/photos/<int:pk>/", views.photo_file, name="cooperation-photo"),
     path("cooperation/photos/<int:pk>/thumbnail/", views.photo_thumbnail, name="cooperation-photo-thumb"),
     path("cooperation/<int:pk>/", views.listing_detail, name="cooperation-detail"),

@@ -20,10 +20,12 @@ from qifu.core.errors import Conflict
 from qifu.core.forms import add_service_errors
 from qifu.enterprises.models import Enterprise
 
-from . import selectors, services
+from . import io, selectors, services
 from .choices import EDITABLE
 from .forms import DealForm, ListingForm, PhotoForm, SearchForm
 from .models import Listing, ListingPhoto
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 REASON_TEXTS = {
     "shared_terms": lambda p: _("Both mention %(terms)s") % p,
@@ -249,5 +251,22 @@ def broker(request: HttpRequest) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "cooperation.figures"):
         raise PermissionDenied
+    from qifu.ledger import rules as ledger_rules
+
     data = selectors.figures(user=request.user, today=timezone.localdate())
+    data["chart"] = selectors.figures_chart(data)
+    data["may_raise"] = ledger_rules.may_merge(request.user)
     return render(request, "cooperation/figures.html", data)
+
+
+@login_required
+@require_GET
+def figures_export(request: HttpRequest) -> HttpResponse:
+    """The figures as an Excel workbook: totals, by category, by region, by week, unmet demands."""
+    if not access.can(request.user, "cooperation.figures"):
+        raise PermissionDenied
+    data = selectors.figures(user=request.user, today=timezone.localdate())
+    response = HttpResponse(io.figures_workbook(data), content_type=XLSX)
+    name = f"cooperation-figures-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -160,3 +160,32 @@ def test_edit_history_reads_in_chinese(market: Any, client: Any) -> None:
     client.force_login(w.contact_user)
     page = client.get(f"/cooperation/{w.demand.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "region_id" not in page and "quantity:" not in page and "锦江区" in page
+
+
+def test_figures_page_charts_and_excel_export(market: Any, client: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    services.interest_express(actor=w.contact_user, match_id=match.pk)
+    services.interest_answer(actor=w.admin, match_id=match.pk, accept=True)
+    services.deal_report(actor=w.contact_user, match_id=match.pk, quantity=10000, value="25000.00")
+    lonely = post(w.contact_user, w.ent_lqy, title="求购特种陶瓷坩埚", category="材料/陶瓷")
+    data = selectors.figures(user=w.admin)
+    masks = next(r for r in data["by_category"] if r["category"] == "防疫物资/口罩")
+    assert (masks["supplies"], masks["demands"], masks["contacts"], masks["deals"]) == (1, 1, 1, 1)
+    assert masks["deal_value"] == 25000
+    assert {"category": "材料/陶瓷", "n": 1} in data["unmet"] and lonely.category == "材料/陶瓷"
+    assert sum(r["deals"] for r in data["by_week"]) == 1 and sum(r["demands"] for r in data["by_week"]) == 2
+    client.force_login(w.admin)
+    page = client.get("/cooperation/figures/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="chart-data"' in page and "echarts.min.js" in page and "/problems/?q=" in page
+    response = client.get("/cooperation/figures.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "合计"
+    rows = list(book.worksheets[1].values)
+    assert rows[0][0] == "产品类别" and any(r[0] == "防疫物资/口罩" and r[5] == 1 and r[6] == 25000 for r in rows)
+    assert float(client.get("/api/v1/cooperation/figures").json()["totals"]["deal_value"]) == 25000
