@@ -117,6 +117,36 @@ def my_matches(*, user: User, status: str = "") -> QuerySet[Match]:
     return qs.select_related("demand__enterprise", "supply__enterprise", "deal").order_by("-updated_at", "-id")
 
 
+def match_rows(user: User, matches: list[Match]) -> list[dict[str, Any]]:
+    """For each match: the side the user acts for ("demand", "supply", "both" or None) and whether each
+    listing's contact shows — the same answers as services._side_of and services.contact_visible, in three
+    queries for the whole page instead of several per row."""
+    from qifu.enterprises.models import Enterprise
+
+    if not matches:
+        return []
+    enterprise_ids = {m.demand.enterprise_id for m in matches} | {m.supply.enterprise_id for m in matches}
+    acting = set(access.restrict(Enterprise.objects.filter(pk__in=enterprise_ids), user, access.CHANGE)
+                 .values_list("pk", flat=True))
+    listing_ids = {m.demand_id for m in matches} | {m.supply_id for m in matches}
+    mine = access.restrict(Listing.objects.all(), user, access.CHANGE).values("pk")
+    visible = set(access.restrict(Listing.objects.filter(pk__in=listing_ids), user, access.CHANGE)
+                  .values_list("pk", flat=True))
+    for demand_id, supply_id, demand_mine in Match.objects.filter(status__in=CONTACT_STATES).filter(
+            Q(demand_id__in=listing_ids, supply__in=mine) | Q(supply_id__in=listing_ids, demand__in=mine)) \
+            .annotate(demand_mine=Exists(mine.filter(pk=OuterRef("demand_id")))) \
+            .values_list("demand_id", "supply_id", "demand_mine"):
+        visible.add(supply_id if demand_mine else demand_id)  # the other side of an accepted match of mine
+    rows = []
+    for m in matches:
+        demand_ok, supply_ok = m.demand.enterprise_id in acting, m.supply.enterprise_id in acting
+        side = Kind.DEMAND if demand_ok and not supply_ok else Kind.SUPPLY if supply_ok and not demand_ok else \
+            "both" if demand_ok else None
+        rows.append({"match": m, "side": side, "demand_contact": m.demand_id in visible,
+                     "supply_contact": m.supply_id in visible})
+    return rows
+
+
 def contacts_for(user: User, matches: list[Match]) -> dict[int, bool]:
     """Whether the user may see both contacts of each match (its own side, after acceptance)."""
     return {m.pk: m.status in CONTACT_STATES for m in matches}

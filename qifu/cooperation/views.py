@@ -196,11 +196,9 @@ def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 def match_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     page = Paginator(selectors.my_matches(user=request.user, status=status), 30).get_page(request.GET.get("page"))
-    rows = []
-    for m in page.object_list:
-        rows.append({"match": m, "reasons": reason_texts(m.reasons), "side": services._side_of(request.user, m),
-                     "demand_contact": services.contact_visible(request.user, m.demand),
-                     "supply_contact": services.contact_visible(request.user, m.supply)})
+    rows = selectors.match_rows(request.user, list(page.object_list))
+    for row in rows:
+        row["reasons"] = reason_texts(row["match"].reasons)
     return render(request, "cooperation/matches.html", {
         "page": page, "rows": rows, "status": status, "deal_form": DealForm(),
         "may_broker": access.can(request.user, "cooperation.broker")})

@@ -189,3 +189,26 @@ def test_figures_page_charts_and_excel_export(market: Any, client: Any) -> None:
     rows = list(book.worksheets[1].values)
     assert rows[0][0] == "产品类别" and any(r[0] == "防疫物资/口罩" and r[5] == 1 and r[6] == 25000 for r in rows)
     assert float(client.get("/api/v1/cooperation/figures").json()["totals"]["deal_value"]) == 25000
+
+
+def test_matches_page_reads_a_fixed_number_of_queries(market: Any, client: Any,
+                                                      django_assert_max_num_queries: Any) -> None:
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    services.interest_express(actor=w.contact_user, match_id=match.pk)
+    services.interest_answer(actor=w.admin, match_id=match.pk, accept=True)
+    for i in range(6):
+        post(w.admin, w.ent_jj, "supply", f"供应KN95口罩 批次{i}", quantity=1000 * (i + 1))
+    assert Match.objects.filter(demand=w.demand).count() >= 5
+    client.force_login(w.contact_user)
+    client.get("/cooperation/matches/")
+    with django_assert_max_num_queries(25):
+        page = client.get("/cooperation/matches/").content.decode()
+    assert "13800000001" in page  # the accepted supply's contact
+    assert page.count("13800000001") == 1
+    rows = selectors.match_rows(w.contact_user, list(selectors.my_matches(user=w.contact_user)))
+    for row in rows:  # the same answers as the services, row by row
+        m = row["match"]
+        assert row["demand_contact"] == services.contact_visible(w.contact_user, m.demand)
+        assert row["supply_contact"] == services.contact_visible(w.contact_user, m.supply)
+        assert row["side"] == services._side_of(w.contact_user, m)
