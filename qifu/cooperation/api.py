@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -32,6 +32,8 @@ class SearchIn(Schema):
     region: str = ""
     valid_on: dt.date | None = None
     mine: bool = False
+    status: str = Field("", description="draft, published, matched, closed, expired or removed (as far as one "
+                        "sees them: own listings; removed ones for administrators); empty: open listings")
 
 
 def _listing_out(user: Any, x: Listing, q: str = "") -> dict[str, Any]:
@@ -77,7 +79,8 @@ def _match_out(user: Any, m: Match) -> dict[str, Any]:
 def listing_list(request: HttpRequest, filters: SearchIn = Query(...)) -> list[dict[str, Any]]:  # noqa: B008
     user = auth_user(request)
     qs = selectors.listing_search(user=user, q=filters.q, kind=filters.kind, category=filters.category,
-                                  region=filters.region, valid_on=filters.valid_on, include_own=filters.mine)
+                                  region=filters.region, valid_on=filters.valid_on, include_own=filters.mine,
+                                  status=filters.status)
     return [_listing_out(user, x, filters.q) for x in qs.prefetch_related("photos")[:1000]]
 
 

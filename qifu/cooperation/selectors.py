@@ -43,12 +43,15 @@ def search_terms(q: str) -> list[str]:
 
 
 def listing_search(*, user: User, q: str = "", kind: str = "", category: str = "", region: str = "",
-                   valid_on: date | None = None, include_own: bool = False) -> QuerySet[Listing]:
+                   valid_on: date | None = None, include_own: bool = False, status: str = "") -> QuerySet[Listing]:
     """Open listings (plus, with ``include_own``, every listing of one's own enterprises) holding every word of
     the query, found through the database's full-text index and ordered by relevance (then newest first);
-    without a query, newest first."""
+    without a query, newest first. ``status`` lists listings in that state instead (as far as the user sees
+    them: own drafts, removed ones for administrators)."""
     qs = access.restrict(Listing.objects.all(), user, access.VIEW)
-    if not include_own:
+    if status:
+        qs = qs.filter(status=status)
+    elif not include_own:
         qs = qs.filter(status__in=OPEN)
     ranked = bool(search.query_terms(q))
     if ranked:

@@ -55,7 +55,8 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.listing_search(user=request.user, q=data.get("q") or "", kind=data.get("kind") or "",
                                   category=data.get("category") or "", region=data.get("region") or "",
-                                  valid_on=data.get("valid_on")).prefetch_related("photos")
+                                  valid_on=data.get("valid_on"), status=data.get("status") or "") \
+        .prefetch_related("photos")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     q = data.get("q") or ""
     rows = [{"listing": x, "title": selectors.highlight(x.title, q), "photo": next(iter(x.photos.all()), None),

@@ -212,3 +212,18 @@ def test_matches_page_reads_a_fixed_number_of_queries(market: Any, client: Any,
         assert row["demand_contact"] == services.contact_visible(w.contact_user, m.demand)
         assert row["supply_contact"] == services.contact_visible(w.contact_user, m.supply)
         assert row["side"] == services._side_of(w.contact_user, m)
+
+
+def test_moderators_find_removed_listings_to_restore(market: Any, client: Any) -> None:
+    w = market
+    services.listing_act(actor=w.admin, listing_id=w.supply.pk, action="remove", note="虚假信息")
+    assert list(selectors.listing_search(user=w.admin, status="removed")) == [w.supply]
+    assert list(selectors.listing_search(user=w.contact_user, status="removed")) == []  # not theirs
+    draft = post(w.contact_user, w.ent_lqy, title="草稿需求", publish=False)
+    assert list(selectors.listing_search(user=w.contact_user, status="draft")) == [draft]
+    assert list(selectors.listing_search(user=w.tf_member, status="draft")) == []
+    client.force_login(w.admin)
+    page = client.get("/cooperation/", {"status": "removed"}).content.decode()
+    assert f"/cooperation/{w.supply.pk}/" in page
+    api = client.get("/api/v1/cooperation/listings", {"status": "removed"}).json()["items"]
+    assert [x["id"] for x in api] == [w.supply.pk]
