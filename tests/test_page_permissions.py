@@ -228,9 +228,10 @@ def listing_photo(w: Any) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from qifu.cooperation.services import photo_add
+    from qifu.cooperation.tests.test_photos import png
 
     photo = photo_add(actor=w.contact_user, listing_id=coop_listing(w).pk,
-                      file=SimpleUploadedFile("mask.png", b"\x89PNG"))
+                      file=SimpleUploadedFile("mask.png", png()))
     return {"pk": photo.pk}
 
 
@@ -371,6 +372,7 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     "cooperation-list": (None, "get", SIGNED_IN),
     "cooperation-matches": (None, "get", SIGNED_IN),
     "cooperation-figures": (None, "get", only(OFFICIALS)),
+    "cooperation-figures-export": (None, "get", only(OFFICIALS)),
     # an open listing is seen by everyone with a role; its enterprise's side may change it
     "cooperation-detail": (listing, "get", only(SIGNED_IN_ROLES, otherwise=404)),
     "cooperation-edit": (listing, "get", only(CHANGES_ENT, visible=SIGNED_IN_ROLES, otherwise=404)),
@@ -381,6 +383,7 @@ PAGES: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, str, dict[str, in
     # an empty upload is sent back with a message to anyone who sees the listing
     "cooperation-photo-upload": (listing, "post", {r: 302 if r in SIGNED_IN_ROLES else 404 for r in ALL_ROLES}),
     "cooperation-photo": (listing_photo, "get", only(SIGNED_IN_ROLES, otherwise=404)),
+    "cooperation-photo-thumb": (listing_photo, "get", only(SIGNED_IN_ROLES, otherwise=404)),
     # interest: either side's actors (the first one expresses it, the others get a message); overseers 403
     "cooperation-match-act": (coop_match, "post", {r: 302 if r in CHANGES_ENT else 403 if r in SEES_ENT else 404
                                                    for r in ALL_ROLES}),

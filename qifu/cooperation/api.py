@@ -3,11 +3,13 @@ their suggestions, brokered contact (interest → accept/decline → deal), by-h
 
 # No "from __future__ import annotations": ninja reads the annotations at import time.
 import datetime as dt
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -15,11 +17,12 @@ from qifu.core import access
 from qifu.organisations.api import MAX_PAGE_SIZE, PAGE_SIZE, auth_user
 
 from . import selectors, services
-from .models import Listing, Match
+from .models import Listing, ListingPhoto, Match
 from .schemas import ActionIn, BrokerIn, DealIn, ListingIn, ListingOut, ListingPatchIn, MatchOut
 from .views import reason_texts
 
 router = Router(tags=["cooperation"])
+API_PREFIX = "/api/v1/cooperation"
 
 
 class SearchIn(Schema):
@@ -29,6 +32,8 @@ class SearchIn(Schema):
     region: str = ""
     valid_on: dt.date | None = None
     mine: bool = False
+    status: str = Field("", description="draft, published, matched, closed, expired or removed (as far as one "
+                        "sees them: own listings; removed ones for administrators); empty: open listings")
 
 
 def _listing_out(user: Any, x: Listing, q: str = "") -> dict[str, Any]:
@@ -41,6 +46,10 @@ def _listing_out(user: Any, x: Listing, q: str = "") -> dict[str, Any]:
         "published_at": x.published_at, "version": x.version,
         "contact_name": x.contact_name if contact else None, "contact_phone": x.contact_phone if contact else None,
         "photos": [p.pk for p in x.photos.all()],
+        "photo_items": [{"id": p.pk, "name": p.name, "width": p.width, "height": p.height,
+                         "url": f"{API_PREFIX}/photos/{p.pk}",
+                         "thumbnail_url": f"{API_PREFIX}/photos/{p.pk}/thumbnail" if p.thumbnail else None}
+                        for p in x.photos.all()],
     }
     if q:
         out["highlight"] = {"title": str(selectors.highlight(x.title, q)),
@@ -70,7 +79,8 @@ def _match_out(user: Any, m: Match) -> dict[str, Any]:
 def listing_list(request: HttpRequest, filters: SearchIn = Query(...)) -> list[dict[str, Any]]:  # noqa: B008
     user = auth_user(request)
     qs = selectors.listing_search(user=user, q=filters.q, kind=filters.kind, category=filters.category,
-                                  region=filters.region, valid_on=filters.valid_on, include_own=filters.mine)
+                                  region=filters.region, valid_on=filters.valid_on, include_own=filters.mine,
+                                  status=filters.status)
     return [_listing_out(user, x, filters.q) for x in qs.prefetch_related("photos")[:1000]]
 
 
@@ -118,6 +128,20 @@ def listing_act(request: HttpRequest, listing_id: int, action: str, payload: Act
 def photo_add(request: HttpRequest, listing_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     photo = services.photo_add(actor=auth_user(request), listing_id=listing_id, file=file)
     return Status(201, {"id": photo.pk})
+
+
+@router.get("/photos/{photo_id}", summary="A listing photo as uploaded (for those who see the listing)")
+def photo_file(request: HttpRequest, photo_id: int) -> Any:
+    photo = access.get_or_404(ListingPhoto, auth_user(request), access.VIEW, pk=photo_id)
+    return FileResponse(photo.file.open("rb"), filename=photo.name)
+
+
+@router.get("/photos/{photo_id}/thumbnail", summary="A listing photo's thumbnail (JPEG, at most 320 px)")
+def photo_thumbnail(request: HttpRequest, photo_id: int) -> Any:
+    photo = access.get_or_404(ListingPhoto, auth_user(request), access.VIEW, pk=photo_id)
+    if not photo.thumbnail:
+        raise Http404
+    return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
 
 
 @router.get("/listings/{listing_id}/matches", response=list[MatchOut],
@@ -177,5 +201,4 @@ def figures(request: HttpRequest) -> Any:
     if not access.can(user, "cooperation.figures"):
         raise PermissionDenied
     data = selectors.figures(user=user)
-    data["totals"]["deal_value"] = str(data["totals"]["deal_value"])
-    return data
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))  # decimals as strings, dates ISO

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Kind
+from .choices import Kind, ListingStatus
 
 
 class SearchForm(forms.Form):
@@ -14,6 +14,10 @@ class SearchForm(forms.Form):
     category = forms.CharField(label=_("Product category"), required=False, max_length=60)
     region = forms.CharField(label=_("Region code"), required=False, max_length=6)
     valid_on = forms.DateField(label=_("Valid on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # published and matched by default; other states show what the user may see (own drafts; for
+    # administrators, removed listings to review and restore)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Open"))] + list(ListingStatus.choices))
 
 
 class ListingForm(forms.Form):

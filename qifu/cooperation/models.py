@@ -13,6 +13,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Industry, Region
 
 from .choices import Kind, ListingStatus, MatchSource, MatchStatus
+from .storage import private_photos
 
 USER = settings.AUTH_USER_MODEL
 
@@ -37,8 +38,10 @@ class Listing(models.Model):
     valid_until = models.DateField(_("valid until"))
     contact_name = models.CharField(_("contact person"), max_length=64)
     contact_phone = models.CharField(_("contact phone"), max_length=32)
-    # normalised title + specification + description + category, what search reads (LIKE on every database)
-    search_text = models.TextField(editable=False, default="")
+    # the words search reads (search.py: CJK characters and bigrams, ASCII words), indexed by the database:
+    # FTS5 on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+    search_title = models.TextField(editable=False, default="")  # title and specification
+    search_body = models.TextField(editable=False, default="")  # description and category
     moderation_note = models.CharField(_("moderation note"), max_length=200, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -67,7 +70,11 @@ class ListingPhoto(models.Model):
     """A photo of the product or capacity on offer."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(upload_to="cooperation/%Y/%m/")
+    file = models.FileField(upload_to="cooperation/%Y/%m/", storage=private_photos)
+    # a JPEG at most THUMBNAIL_SIZE on its longer side, made when the photo is uploaded
+    thumbnail = models.FileField(upload_to="cooperation/thumbs/%Y/%m/", storage=private_photos, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

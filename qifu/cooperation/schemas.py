@@ -64,7 +64,21 @@ class ListingOut(Schema):
     contact_name: str | None = Field(None, description="Only once both sides agreed (or for the own side)")
     contact_phone: str | None = None
     photos: list[int] = []
+    photo_items: list["PhotoOut"] = Field([], description="Each photo with its size and where to read it and its "
+                                          "thumbnail (both through the access check)")
     highlight: dict[str, str] | None = Field(None, description="Title and snippet with <mark> around hits")
+
+
+class PhotoOut(Schema):
+    id: int
+    name: str
+    width: int
+    height: int
+    url: str
+    thumbnail_url: str | None
+
+
+ListingOut.model_rebuild()
 
 
 class ActionIn(Schema):

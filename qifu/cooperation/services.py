@@ -8,6 +8,7 @@ or decline (acceptance opens both contacts), report a deal, broker by hand."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -27,7 +29,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.organisations.models import Industry, Region, User
 
 from . import index as match_index
-from . import notices
+from . import notices, search
 from .choices import (
     CONTACT_STATES,
     EDITABLE,
@@ -38,13 +40,15 @@ from .choices import (
     MatchSource,
     MatchStatus,
 )
-from .matching.text import normalise
 from .models import Deal, Listing, ListingPhoto, Match
 
 MAX_DESCRIPTION = 4000
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
+MAX_PHOTO_PIXELS = 40_000_000
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "MPO")
+THUMBNAIL_SIZE = 320
 SUGGESTIONS_KEPT = 10
 SYSTEM = "cooperation.expiry"
 
@@ -134,8 +138,9 @@ def _clean(data: ListingInput, *, today: date) -> dict[str, Any]:
     return values
 
 
-def _search_text(values: dict[str, Any]) -> str:
-    return normalise(" ".join(values.get(f) or "" for f in ("title", "spec", "description", "category")))
+def _search_columns(values: dict[str, Any]) -> dict[str, str]:
+    return {"search_title": search.document(values.get("title") or "", values.get("spec") or ""),
+            "search_body": search.document(values.get("description") or "", values.get("category") or "")}
 
 
 def _lock(listing_id: int, actor: User, action: str = access.CHANGE) -> Listing:
@@ -173,7 +178,7 @@ def listing_create(*, actor: User, data: ListingInput, publish: bool = False, no
         raise PermissionDenied
     values = _clean(data, today=timezone.localdate(now))
     with transaction.atomic():
-        listing = Listing.objects.create(enterprise=enterprise, created_by=actor, search_text=_search_text(values),
+        listing = Listing.objects.create(enterprise=enterprise, created_by=actor, **_search_columns(values),
                                          **values)
         events.record("cooperation.listing_created", actor=actor, target=listing, enterprise=enterprise.pk,
                       **{f: getattr(listing, f) for f in EDIT_FIELDS})
@@ -200,7 +205,8 @@ def listing_update(*, actor: User, listing_id: int, data: ListingInput, version:
             return listing
         for field, value in values.items():
             setattr(listing, field, value)
-        listing.search_text = _search_text(values)
+        for field, words in _search_columns(values).items():
+            setattr(listing, field, words)
         listing.version += 1
         listing.save()
         events.record("cooperation.listing_edited", actor=actor, target=listing, changes=changes)
@@ -247,8 +253,42 @@ def listings_expire(*, today: date | None = None, now: datetime | None = None) -
     return count
 
 
+def _read_photo(file: Any) -> tuple[Any, ContentFile]:
+    """The uploaded image decoded by Pillow and its thumbnail (JPEG), or a ValidationError: not an image, a
+    format other than JPEG/PNG/WebP/GIF, more than MAX_PHOTO_PIXELS pixels (decompression bombs included)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({"file": [message]})
+
+    try:
+        file.seek(0)
+        with Image.open(file) as probe:
+            fmt = probe.format
+            if fmt not in PHOTO_FORMATS:
+                raise refuse(_("Upload a photo (JPEG, PNG, WebP or GIF)."))
+            if probe.width * probe.height > MAX_PHOTO_PIXELS:
+                raise refuse(_("The photo has more than %(n)d million pixels.") % {"n": MAX_PHOTO_PIXELS // 10**6})
+            probe.verify()
+        file.seek(0)
+        with Image.open(file) as image:
+            image.seek(0)
+            picture = ImageOps.exif_transpose(image.convert("RGB"))
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise refuse(_("The file is not a readable image.")) from exc
+    size = picture.size
+    picture.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82, optimize=True)
+    file.seek(0)
+    return size, ContentFile(buffer.getvalue())
+
+
 def photo_add(*, actor: User, listing_id: int, file: Any) -> ListingPhoto:
-    """Add a photo to a listing (JPEG, PNG, WebP or GIF, at most 10 MB, at most 9 per listing)."""
+    """Add a photo to a listing (JPEG, PNG, WebP or GIF, at most 10 MB and 40 million pixels, at most 9 per
+    listing) with its thumbnail; anything else is refused with the reason and nothing is stored."""
     with transaction.atomic():
         listing = _lock(listing_id, actor)
         name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1][:200]
@@ -258,7 +298,11 @@ def photo_add(*, actor: User, listing_id: int, file: Any) -> ListingPhoto:
             raise ValidationError({"file": [_("The photo is larger than 10 MB.")]})
         if listing.photos.count() >= MAX_PHOTOS:
             raise ValidationError({"file": [_("A listing has at most 9 photos.")]})
-        photo = ListingPhoto.objects.create(listing=listing, file=file, name=name, uploaded_by=actor)
+        (width, height), thumb = _read_photo(file)
+        photo = ListingPhoto(listing=listing, name=name, uploaded_by=actor, width=width, height=height)
+        photo.file.save(name, file, save=False)
+        photo.thumbnail.save(name.rsplit(".", 1)[0] + ".jpg", thumb, save=False)
+        photo.save()
         events.record("cooperation.photo_added", actor=actor, target=listing, photo=photo.pk, name=name)
     return photo
 

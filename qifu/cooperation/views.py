@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,12 @@ from qifu.core.errors import Conflict
 from qifu.core.forms import add_service_errors
 from qifu.enterprises.models import Enterprise
 
-from . import selectors, services
+from . import io, selectors, services
 from .choices import EDITABLE
 from .forms import DealForm, ListingForm, PhotoForm, SearchForm
 from .models import Listing, ListingPhoto
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 REASON_TEXTS = {
     "shared_terms": lambda p: _("Both mention %(terms)s") % p,
@@ -53,10 +55,11 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.listing_search(user=request.user, q=data.get("q") or "", kind=data.get("kind") or "",
                                   category=data.get("category") or "", region=data.get("region") or "",
-                                  valid_on=data.get("valid_on"))
+                                  valid_on=data.get("valid_on"), status=data.get("status") or "") \
+        .prefetch_related("photos")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     q = data.get("q") or ""
-    rows = [{"listing": x, "title": selectors.highlight(x.title, q),
+    rows = [{"listing": x, "title": selectors.highlight(x.title, q), "photo": next(iter(x.photos.all()), None),
              "snippet": selectors.highlight((x.spec + " " + x.description)[:160], q)} for x in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -123,8 +126,6 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from qifu.core.events import timeline
-
     listing = selectors.listing_get(user=request.user, pk=pk)
     may_change = access.allowed(request.user, access.CHANGE, listing)
     matches = list(selectors.listing_matches(user=request.user, listing=listing)[:20])
@@ -137,7 +138,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "listing": listing, "may_change": may_change, "editable": may_change and listing.status in EDITABLE,
         "contact": services.contact_visible(request.user, listing), "rows": rows,
         "may_moderate": access.can(request.user, "cooperation.moderate"),
-        "history": timeline(listing, 30) if may_change or access.can(request.user, "cooperation.moderate") else [],
+        "history": selectors.listing_history(listing) if may_change or access.can(request.user, "cooperation.moderate")
+        else [],
         "photo_form": PhotoForm(), "photos": list(listing.photos.all()),
     })
 
@@ -180,14 +182,24 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo's thumbnail, through the same access check as the original (cacheable by the browser only)."""
+    photo = access.get_or_404(ListingPhoto, request.user, access.VIEW, pk=pk)
+    if not photo.thumbnail:
+        raise Http404
+    response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+@require_GET
 def match_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     page = Paginator(selectors.my_matches(user=request.user, status=status), 30).get_page(request.GET.get("page"))
-    rows = []
-    for m in page.object_list:
-        rows.append({"match": m, "reasons": reason_texts(m.reasons), "side": services._side_of(request.user, m),
-                     "demand_contact": services.contact_visible(request.user, m.demand),
-                     "supply_contact": services.contact_visible(request.user, m.supply)})
+    rows = selectors.match_rows(request.user, list(page.object_list))
+    for row in rows:
+        row["reasons"] = reason_texts(row["match"].reasons)
     return render(request, "cooperation/matches.html", {
         "page": page, "rows": rows, "status": status, "deal_form": DealForm(),
         "may_broker": access.can(request.user, "cooperation.broker")})
@@ -238,5 +250,22 @@ def broker(request: HttpRequest) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "cooperation.figures"):
         raise PermissionDenied
+    from qifu.ledger import rules as ledger_rules
+
     data = selectors.figures(user=request.user, today=timezone.localdate())
+    data["chart"] = selectors.figures_chart(data)
+    data["may_raise"] = ledger_rules.may_merge(request.user)
     return render(request, "cooperation/figures.html", data)
+
+
+@login_required
+@require_GET
+def figures_export(request: HttpRequest) -> HttpResponse:
+    """The figures as an Excel workbook: totals, by category, by region, by week, unmet demands."""
+    if not access.can(request.user, "cooperation.figures"):
+        raise PermissionDenied
+    data = selectors.figures(user=request.user, today=timezone.localdate())
+    response = HttpResponse(io.figures_workbook(data), content_type=XLSX)
+    name = f"cooperation-figures-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

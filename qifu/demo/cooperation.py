@@ -20,10 +20,10 @@ from typing import Any
 from django.utils import timezone
 
 from qifu.cooperation import index as match_index
+from qifu.cooperation import search
 from qifu.cooperation.choices import ListingStatus, MatchStatus
 from qifu.cooperation.matching import Config, MatchIndex
 from qifu.cooperation.matching.listing import LABELLED_SET, read_rows
-from qifu.cooperation.matching.text import normalise
 from qifu.cooperation.models import Deal, Listing, Match
 from qifu.core.workdays import SHANGHAI
 
@@ -83,7 +83,8 @@ def load_cooperation(ctx: sc.Context) -> None:
             quantity=quantity, unit=t["unit"], price_terms=rng.choice(("", "面议", "含税含运", "月结")),
             region_id=spec.region, valid_until=valid_until,
             contact_name=contact.name if contact else "联系人", contact_phone=contact.phone if contact else "028-00000000",
-            search_text=normalise(" ".join((values["title"], values["description"], values["category"]))),
+            search_title=search.document(values["title"], values.get("spec") or ""),
+            search_body=search.document(values["description"], values["category"]),
             created_by_id=creator, published_at=published, created_at=published,
             closed_at=None if still_open else datetime.combine(valid_until, time(23), tzinfo=SHANGHAI),
         ))

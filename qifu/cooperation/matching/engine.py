@@ -36,7 +36,9 @@ Never suggested: the same enterprise, a listing lapsed before ``as_of``, a suppl
 
 from __future__ import annotations
 
+import hashlib
 import math
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -142,6 +144,13 @@ class _Postings:
         self.df: list[int] = []
         self.total_len = 0.0
         self.alive_docs = 0
+        # another part of the same index (a shared segment and this in-process delta): its document
+        # frequencies count too, so both parts score with the same idf and their scores can be merged
+        self.peer: Any = None
+
+    def df_of(self, gram: str) -> int:
+        t = self.vocab.get(gram)
+        return self.df[t] if t is not None else 0
 
     def term(self, gram: str, create: bool) -> int | None:
         t = self.vocab.get(gram)
@@ -174,6 +183,9 @@ class _Postings:
     def idf_of(self, gram: str, t: int | None) -> float:
         n = self.alive_docs + self.background_docs
         df = (self.df[t] if t is not None else 0) + self.background.get(gram, 0)
+        if self.peer is not None:
+            n += self.peer.alive_docs
+            df += self.peer.df_of(gram)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def average_length(self) -> float:
@@ -219,11 +231,14 @@ class _Side:
         self.capacity = size
 
 
-_DIMENSIONS: dict[str, int] = {}
-
-
 def _dimension_id(name: str) -> int:
-    return _DIMENSIONS.setdefault(name, len(_DIMENSIONS))
+    """A quantity's dimension (mass, count, volume…) as a number stable across processes (segments on disk)."""
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+def enterprise_key(name: str) -> int:
+    """An enterprise as a 63-bit number stable across processes (a segment's column; -1 is "none")."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little") & (2**63 - 1)
 
 
 @dataclass
@@ -241,7 +256,7 @@ class MatchIndex:
         self._scores: dict[int, np.ndarray] = {}
         self._categories: dict[str, int] = {}
         self._category_names: list[str] = []
-        self._enterprises: dict[str, int] = {}
+        self.peers: dict[str, Any] = {}  # kind → the other part's postings (see _Postings.peer)
 
     def __len__(self) -> int:
         return sum(s.postings.alive_docs for s in self.sides.values())
@@ -277,7 +292,7 @@ class MatchIndex:
             side.until[doc] = listing.valid_until.toordinal()
         side.cat_id[doc] = self._categories.setdefault(listing.category, len(self._categories))
         if listing.enterprise:
-            side.ent_id[doc] = self._enterprises.setdefault(listing.enterprise, len(self._enterprises))
+            side.ent_id[doc] = enterprise_key(listing.enterprise)
         if vector is not None:
             side.vectors[doc] = self._centre(vector)
             side.has_vec[doc] = True
@@ -305,6 +320,7 @@ class MatchIndex:
                 if side.alive[d]]
         kind = next(k for k, s in self.sides.items() if s is side)
         self.sides[kind] = _Side(self.dim, self._background)
+        self.sides[kind].postings.peer = self.peers.get(kind)
         for listing, vec in live:
             assert listing is not None
             self._add_centred(listing, vec)
@@ -389,9 +405,18 @@ class MatchIndex:
         other = self.sides[SUPPLY if listing.kind == DEMAND else DEMAND]
         if other.count == 0:
             return []
-        cfg = self.config
         grams = text.grams(listing.text)
         qw = self._weights(other, grams)
+        return self.suggest_on(other, listing, qw, k, vector=vector, exact=exact, as_of=as_of)
+
+    def suggest_on(self, other: Any, listing: Listing, qw: dict[str, float], k: int, *,
+                   vector: np.ndarray | None = None, exact: bool = False,
+                   as_of: date | None = None) -> list[Suggestion]:
+        """``suggest`` over one part of the other side (this index's own, or a shared segment's columns)
+        with the query's term weights ``qw`` (so that the parts' scores are comparable)."""
+        if other.count == 0:
+            return []
+        cfg = self.config
         qn = math.sqrt(sum(v * v for v in qw.values())) or 1.0
         dots = self._dot(other, qw, skip_common=not exact)
         partial = np.where(other.alive[: other.count], dots / other.norm[: other.count], 0.0)
@@ -450,7 +475,7 @@ class MatchIndex:
         base = q.base_quantity
         coverage = np.full(len(cand), np.nan)
         if base is not None and base[1] > 0:
-            same = side.dimension[cand] == _DIMENSIONS.get(base[0], -2)
+            same = side.dimension[cand] == _dimension_id(base[0])
             if q.kind == DEMAND:
                 coverage[same] = np.clip(side.qty[cand][same] / base[1], 0, 1)
             else:
@@ -467,8 +492,8 @@ class MatchIndex:
             date_part = np.ones(len(cand))
         if as_of is not None:
             ok &= (until < 0) | (until >= as_of.toordinal())
-        if q.enterprise and q.enterprise in self._enterprises:
-            ok &= side.ent_id[cand] != self._enterprises[q.enterprise]
+        if q.enterprise:
+            ok &= side.ent_id[cand] != enterprise_key(q.enterprise)
         cat_ids = side.cat_id[cand]
         table = np.zeros(len(self._categories) + 1)
         names = {i: c for c, i in self._categories.items()} if len(self._category_names) != len(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from qifu.cooperation import selectors, services
 from qifu.cooperation.models import Listing, Match
@@ -143,3 +144,86 @@ def test_brokering_by_hand(market: Any) -> None:
     assert match.source == "broker"
     with pytest.raises(Conflict):
         services.match_broker(actor=w.commissioner, demand_id=w.demand.pk, supply_id=w.other_supply.pk)
+
+
+def test_edit_history_reads_in_chinese(market: Any, client: Any) -> None:
+    w = market
+    services.listing_update(actor=w.contact_user, listing_id=w.demand.pk, version=w.demand.version,
+                            data=listing_input(w.ent_lqy, kind="supply", quantity=20000, region="510104"))
+    with translation.override("zh-hans"):
+        rows = selectors.listing_history(Listing.objects.get(pk=w.demand.pk))
+    edited = next(r for r in rows if r["changes"] and r["what"] == "已编辑")
+    shown = {c["field"]: (c["old"], c["new"]) for c in edited["changes"]}
+    assert shown["类型"] == ("需求", "供应")
+    assert shown["数量"] == ("10000.00", "20000.00")
+    assert shown["行政区划"][1].endswith("锦江区")
+    client.force_login(w.contact_user)
+    page = client.get(f"/cooperation/{w.demand.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "region_id" not in page and "quantity:" not in page and "锦江区" in page
+
+
+def test_figures_page_charts_and_excel_export(market: Any, client: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    services.interest_express(actor=w.contact_user, match_id=match.pk)
+    services.interest_answer(actor=w.admin, match_id=match.pk, accept=True)
+    services.deal_report(actor=w.contact_user, match_id=match.pk, quantity=10000, value="25000.00")
+    lonely = post(w.contact_user, w.ent_lqy, title="求购特种陶瓷坩埚", category="材料/陶瓷")
+    data = selectors.figures(user=w.admin)
+    masks = next(r for r in data["by_category"] if r["category"] == "防疫物资/口罩")
+    assert (masks["supplies"], masks["demands"], masks["contacts"], masks["deals"]) == (1, 1, 1, 1)
+    assert masks["deal_value"] == 25000
+    assert {"category": "材料/陶瓷", "n": 1} in data["unmet"] and lonely.category == "材料/陶瓷"
+    assert sum(r["deals"] for r in data["by_week"]) == 1 and sum(r["demands"] for r in data["by_week"]) == 2
+    client.force_login(w.admin)
+    page = client.get("/cooperation/figures/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="chart-data"' in page and "echarts.min.js" in page and "/problems/?q=" in page
+    response = client.get("/cooperation/figures.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "合计"
+    rows = list(book.worksheets[1].values)
+    assert rows[0][0] == "产品类别" and any(r[0] == "防疫物资/口罩" and r[5] == 1 and r[6] == 25000 for r in rows)
+    assert float(client.get("/api/v1/cooperation/figures").json()["totals"]["deal_value"]) == 25000
+
+
+def test_matches_page_reads_a_fixed_number_of_queries(market: Any, client: Any,
+                                                      django_assert_max_num_queries: Any) -> None:
+    w = market
+    match = Match.objects.get(demand=w.demand)
+    services.interest_express(actor=w.contact_user, match_id=match.pk)
+    services.interest_answer(actor=w.admin, match_id=match.pk, accept=True)
+    for i in range(6):
+        post(w.admin, w.ent_jj, "supply", f"供应KN95口罩 批次{i}", quantity=1000 * (i + 1))
+    assert Match.objects.filter(demand=w.demand).count() >= 5
+    client.force_login(w.contact_user)
+    client.get("/cooperation/matches/")
+    with django_assert_max_num_queries(25):
+        page = client.get("/cooperation/matches/").content.decode()
+    assert "13800000001" in page  # the accepted supply's contact
+    assert page.count("13800000001") == 1
+    rows = selectors.match_rows(w.contact_user, list(selectors.my_matches(user=w.contact_user)))
+    for row in rows:  # the same answers as the services, row by row
+        m = row["match"]
+        assert row["demand_contact"] == services.contact_visible(w.contact_user, m.demand)
+        assert row["supply_contact"] == services.contact_visible(w.contact_user, m.supply)
+        assert row["side"] == services._side_of(w.contact_user, m)
+
+
+def test_moderators_find_removed_listings_to_restore(market: Any, client: Any) -> None:
+    w = market
+    services.listing_act(actor=w.admin, listing_id=w.supply.pk, action="remove", note="虚假信息")
+    assert list(selectors.listing_search(user=w.admin, status="removed")) == [w.supply]
+    assert list(selectors.listing_search(user=w.contact_user, status="removed")) == []  # not theirs
+    draft = post(w.contact_user, w.ent_lqy, title="草稿需求", publish=False)
+    assert list(selectors.listing_search(user=w.contact_user, status="draft")) == [draft]
+    assert list(selectors.listing_search(user=w.tf_member, status="draft")) == []
+    client.force_login(w.admin)
+    page = client.get("/cooperation/", {"status": "removed"}).content.decode()
+    assert f"/cooperation/{w.supply.pk}/" in page
+    api = client.get("/api/v1/cooperation/listings", {"status": "removed"}).json()["items"]
+    assert [x["id"] for x in api] == [w.supply.pk]
