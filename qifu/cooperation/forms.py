@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core.forms import DateInput
+
 from .choices import Kind, ListingStatus
 
 
@@ -13,7 +15,7 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + list(Kind.choices))
     category = forms.CharField(label=_("Product category"), required=False, max_length=60)
     region = forms.CharField(label=_("Region code"), required=False, max_length=6)
-    valid_on = forms.DateField(label=_("Valid on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_on = forms.DateField(label=_("Valid on"), required=False, widget=DateInput())
     # published and matched by default; other states show what the user may see (own drafts; for
     # administrators, removed listings to review and restore)
     status = forms.ChoiceField(label=_("Status"), required=False,
@@ -32,7 +34,7 @@ class ListingForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=12, required=False)
     price_terms = forms.CharField(label=_("Price terms"), max_length=200, required=False)
     region = forms.CharField(label=_("Region code"), max_length=6)
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
     contact_name = forms.CharField(label=_("Contact person"), max_length=64)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

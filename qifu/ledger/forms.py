@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qifu.core.forms import DateInput, DateTimeInput
+
 from .choices import (
     Channel,
     Nature,
@@ -46,8 +48,8 @@ class ProblemFilterForm(forms.Form):
     )
     category = forms.CharField(required=False)
     enterprise_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    reported_from = forms.DateField(required=False)
-    reported_to = forms.DateField(required=False)
+    reported_from = forms.DateField(required=False, widget=DateInput())
+    reported_to = forms.DateField(required=False, widget=DateInput())
     sort = forms.ChoiceField(
         required=False,
         choices=[("reported", _("Newest first")), ("deadline", _("Deadline")), ("number", _("Ledger number"))],
@@ -94,7 +96,7 @@ class DispatchForm(forms.Form):
 
 class ExtensionRequestForm(forms.Form):
     new_deadline = forms.DateTimeField(
-        label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("New deadline"), widget=DateTimeInput(),
         help_text=_("Asia/Shanghai time; the tier above decides."),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

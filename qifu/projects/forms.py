@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core.forms import DateInput, DateTimeInput
+
 from .choices import (
     EquipmentStatus,
     LogisticsKind,
@@ -39,7 +41,7 @@ class ReplaceForm(forms.Form):
     origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices)
     country = forms.CharField(label=_("Country"), required=False, max_length=40)
     planned_arrival = forms.DateField(label=_("Planned arrival"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                      widget=DateInput())
 
 
 class CountryNoteForm(forms.Form):
@@ -53,7 +55,7 @@ class LogisticsForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     location = forms.CharField(label=_("Location"), required=False, max_length=128)
     needed_at = forms.DateTimeField(label=_("Needed at"), required=False,
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+                                    widget=DateTimeInput())
     items = forms.CharField(label=_("Item numbers"), required=False,
                             help_text=_("Item numbers of the equipment concerned, separated by commas."))
 
@@ -67,8 +69,8 @@ class PassForm(forms.Form):
     driver_name = forms.CharField(label=_("Driver"), max_length=32)
     driver_phone = forms.CharField(label=_("Driver's phone"), max_length=20, required=False)
     route = forms.CharField(label=_("Route"), max_length=200)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput())
 
     def __init__(self, *args: object, projects: list[tuple[int, str]], enterprises: list[tuple[int, str]],
                  **kwargs: object) -> None:
@@ -96,11 +98,11 @@ class EquipmentForm(forms.Form):
     contract_value = forms.DecimalField(label=_("Contract value (yuan)"), max_digits=16, decimal_places=2,
                                         required=False)
     contract_delivery = forms.DateField(label=_("Contract delivery date"), required=False,
-                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                        widget=DateInput())
     planned_arrival = forms.DateField(label=_("Planned arrival"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                      widget=DateInput())
     actual_arrival = forms.DateField(label=_("Actual arrival"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                     widget=DateInput())
     transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=[("", "—"), *TransportMode.choices],
                                        required=False)
     route = forms.CharField(label=_("Route"), max_length=200, required=False)
@@ -123,9 +125,9 @@ class EquipmentForm(forms.Form):
 class MilestoneForm(forms.Form):
     milestone_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Milestone"), max_length=64)
-    planned_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    planned_date = forms.DateField(label=_("Planned date"), widget=DateInput())
     actual_date = forms.DateField(label=_("Actual date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                  widget=DateInput())
 
     def __init__(self, *args: object, form_id: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core.forms import DateInput
+
 from .choices import Obstacle, ResumptionStatus
 from .selectors import DRILL_KINDS
 
 
 class ReportForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=ResumptionStatus.choices, widget=forms.RadioSelect)
     employees_expected = forms.IntegerField(label=_("Employees expected"), min_value=0,
                                             widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
@@ -31,7 +33,7 @@ class ReportForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     region = forms.CharField(label=_("Region code"), required=False, max_length=6)
 
 

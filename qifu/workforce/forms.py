@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core.forms import DateInput, DateTimeInput
+
 from .choices import HealthStatus, HealthStepKind, StepResult
 
 SHUTTLE_LINE = re.compile(r"^(?P<lodging>[^,，]+)[,，]\s*(?P<departs>\d{1,2}:\d{2})\s*[,，]\s*(?P<returns>\d{1,2}:\d{2})?\s*"
@@ -21,7 +23,7 @@ def _clock(text: str) -> time:
 
 
 class PlanForm(forms.Form):
-    date = forms.DateField(label=_("Travel date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Travel date"), widget=DateInput())
     seats = forms.IntegerField(label=_("Seats per bus"), initial=45, min_value=2, max_value=80,
                                help_text=_("Each bus carries at most half its seats (the 2020 rule)."))
 
@@ -57,7 +59,7 @@ class HealthEventForm(forms.Form):
 
 class StepForm(forms.Form):
     kind = forms.ChoiceField(label=_("Step"), choices=HealthStepKind.choices)
-    at = forms.DateTimeField(label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput())
     result = forms.ChoiceField(label=_("Result"), choices=StepResult.choices)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
