@@ -54,6 +54,12 @@ def region(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request),
                                      rank=request.GET.get("rank", "plants"))
+    # Open health events at a listed plant or its suppliers, and at a listed blocking supplier (one query each).
+    from qifu.workforce.selectors import health_warnings
+
+    data["plant_health"] = health_warnings([r["plant"].pk for r in data["plants"]])
+    data["supplier_health"] = {pk: [w for w in ws if w["kind"] == "own"] for pk, ws in
+                               health_warnings([b["supplier"].pk for b in data["blockers"]]).items()}
     return render(request, "supplychain/region.html", {**data, "method": selectors.METHOD})
 
 

@@ -99,3 +99,22 @@ def test_the_problems_timeline_says_why_it_went_to_the_province(client: Any, sc:
     client.force_login(sc.commissioner)
     html = client.get(f"/problems/{far.problem_id}/").content.decode()
     assert "按协调层级转办" in html and "供应链协调：跨省" in html
+
+
+def test_the_region_view_marks_plants_and_blocking_suppliers_with_an_open_health_event(client: Any, sc: Any) -> None:
+    from qifu.workforce import services as workforce
+
+    client.force_login(sc.admin)
+    url = "/supplychain/?date=2020-02-20&within=30"
+    assert "health-event" not in client.get(url).content.decode()
+    # JJ Steel has not resumed and can stop the plant through JJ Foods: it is a blocking supplier of the region
+    at_blocker = workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
+        enterprise_id=sc.sub.pk, person_name="张三", description="新入职员工发热"))
+    html = client.get(url).content.decode()
+    assert html.count("health-event") == 1
+    # an event at the plant's own supplier (Chongqing) marks the plant's row as well
+    workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
+        enterprise_id=sc.ent_cq.pk, person_name="李四", description="发热"))
+    assert client.get(url).content.decode().count("health-event") == 3  # the plant, JJ Steel and Chongqing
+    workforce.health_event_close(actor=sc.admin, event_id=at_blocker.pk, status="cleared", outcome="两次核酸阴性")
+    assert client.get(url).content.decode().count("health-event") == 2
