@@ -33,8 +33,34 @@ with ``python -m qifu.cooperation.matching evaluate FILE``.
 
 from __future__ import annotations
 
-from .engine import Config, MatchIndex, Suggestion, build, rank_all
-from .listing import DEMAND, KINDS, SUPPLY, Listing, labelled_set
+import importlib
+from typing import Any
 
-__all__ = ["DEMAND", "KINDS", "SUPPLY", "Config", "Listing", "MatchIndex", "Suggestion", "build", "labelled_set",
-           "rank_all"]
+# The names below load their module on first use (PEP 562): importing a light part of this package (its text
+# helpers, say) must not pull numpy and scipy into every web process.
+_LAZY = {
+    "Config": ".engine",
+    "MatchIndex": ".engine",
+    "Suggestion": ".engine",
+    "build": ".engine",
+    "rank_all": ".engine",
+    "DEMAND": ".listing",
+    "KINDS": ".listing",
+    "SUPPLY": ".listing",
+    "Listing": ".listing",
+    "labelled_set": ".listing",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -81,32 +81,38 @@ Store each problem's vector when it is reported (``semantic.embed``) and pass ``
 
 from __future__ import annotations
 
-from .engine import (
-    DEFAULT_THRESHOLDS,
-    METHODS,
-    MethodUnavailable,
-    SuggestedGroup,
-    cluster,
-    resolve_method,
-    similarity_matrix,
-    suggest_groups,
-)
-from .metrics import adjusted_rand_index, pair_scores, score
-from .problems import Problem, labelled_set, read_problems
+import importlib
+from typing import Any
 
-__all__ = [
-    "DEFAULT_THRESHOLDS",
-    "METHODS",
-    "MethodUnavailable",
-    "Problem",
-    "SuggestedGroup",
-    "adjusted_rand_index",
-    "cluster",
-    "labelled_set",
-    "pair_scores",
-    "read_problems",
-    "resolve_method",
-    "score",
-    "similarity_matrix",
-    "suggest_groups",
-]
+# The names below load their module on first use (PEP 562): importing a light part of this package (its text
+# helpers, say) must not pull numpy and scipy into every web process.
+_LAZY = {
+    "DEFAULT_THRESHOLDS": ".engine",
+    "METHODS": ".engine",
+    "MethodUnavailable": ".engine",
+    "SuggestedGroup": ".engine",
+    "cluster": ".engine",
+    "resolve_method": ".engine",
+    "similarity_matrix": ".engine",
+    "suggest_groups": ".engine",
+    "adjusted_rand_index": ".metrics",
+    "pair_scores": ".metrics",
+    "score": ".metrics",
+    "Problem": ".problems",
+    "labelled_set": ".problems",
+    "read_problems": ".problems",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
