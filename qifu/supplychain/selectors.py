@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from qifu.core import access
@@ -96,8 +97,13 @@ def is_blocked(status: str | None) -> bool:
 
 
 def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
-    """Every link upstream of the plant (all tiers) the user may see, tier by tier (cycles stop)."""
-    qs = SupplyLink.objects.restrict(user, access.VIEW).select_related("supplier__region", "buyer")
+    """Every link upstream of the plant (all tiers) the user may see, tier by tier (cycles stop).
+
+    Each link's ``supplier`` (with its region) and ``buyer`` are set from one read of the network's firms: a
+    plant's network can hold tens of thousands of links over a few thousand firms, and joining the firms into
+    every link row built three model instances per link (most of a large plant's page time). The links' own
+    timestamps, which nothing here shows, are not read."""
+    qs = SupplyLink.objects.restrict(user, access.VIEW).defer("created_at", "updated_at")
     seen_buyers: set[int] = set()
     frontier = {plant_id}
     links: list[SupplyLink] = []
@@ -109,7 +115,24 @@ def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
         found = list(qs.filter(buyer_id__in=frontier))
         links.extend(found)
         frontier = {link.supplier_id for link in found}
+    firms = network_firms({plant_id} | {lk.supplier_id for lk in links})
+    set_supplier = SupplyLink._meta.get_field("supplier").set_cached_value
+    set_buyer = SupplyLink._meta.get_field("buyer").set_cached_value
+    for lk in links:
+        set_supplier(lk, firms[lk.supplier_id])
+        set_buyer(lk, firms[lk.buyer_id])
     return links
+
+
+def network_firms(enterprise_ids: Iterable[int]) -> dict[int, Enterprise]:
+    """{id: enterprise with its region} for these firms, one query per 5,000 (whatever the user may open:
+    a network shows its firms)."""
+    ids = sorted(set(enterprise_ids))
+    found: dict[int, Enterprise] = {}
+    for start in range(0, len(ids), STATUS_CHUNK):
+        found.update((e.pk, e) for e in Enterprise.objects.select_related("region")
+                     .filter(pk__in=ids[start:start + STATUS_CHUNK]).order_by())
+    return found
 
 
 def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> set[int]:
@@ -256,21 +279,24 @@ def status_table(enterprise_ids: Iterable[int], day: date) -> dict[int, str]:
 def _link_arrays(user: User) -> dict[str, np.ndarray]:
     """The visible links as arrays (one query): firm ids, and each link's supplier and buyer as indexes into
     them with its survival in days (tts.survival, vectorised)."""
+    as_float = FloatField()
     qs = SupplyLink.objects.restrict(user, access.VIEW).order_by().values_list(
-        "supplier_id", "buyer_id", "stock_days", "critical", "has_alternative", "alternative_lead_days")
-    # Read on the raw cursor: Django's per-value converters (decimals, booleans) cost more than the rest of
-    # the view at a region's hundreds of thousands of links; numbers and 0/1 go straight into arrays.
+        "supplier_id", "buyer_id", Cast("stock_days", as_float), "critical", "has_alternative",
+        Cast("alternative_lead_days", as_float))
+    # Read on the raw cursor, numbers cast to floats in SQL: Django's per-value converters (decimals, booleans)
+    # and building a Decimal per value cost more than the rest of the view at a region's hundreds of thousands
+    # of links; the rows go into one float array in one call (NULL becomes NaN).
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     m = len(rows)
-    supplier = np.fromiter((r[0] for r in rows), dtype=np.int64, count=m)
-    buyer = np.fromiter((r[1] for r in rows), dtype=np.int64, count=m)
-    stock = np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=m)
-    critical = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=m)
-    lead = np.fromiter((float(r[5]) if r[4] and r[5] is not None else np.inf for r in rows), dtype=np.float64,
-                       count=m)
+    table = np.array(rows, dtype=np.float64).reshape(m, 6)
+    supplier = table[:, 0].astype(np.int64)
+    buyer = table[:, 1].astype(np.int64)
+    stock = table[:, 2]
+    critical = table[:, 3] != 0
+    lead = np.where((table[:, 4] != 0) & ~np.isnan(table[:, 5]), table[:, 5], np.inf)
     firms, index = np.unique(np.concatenate([supplier, buyer]), return_inverse=True)
     stock = np.maximum(stock, 0.0)
     survival = np.where(~critical | (lead <= stock), np.inf, stock)
