@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from django.db import connection
 from django.db.models import Exists, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.base import ModelState
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -96,14 +97,20 @@ def is_blocked(status: str | None) -> bool:
     return status not in RESUMED_STATUSES
 
 
+LINK_FIELDS = ("id", "buyer_id", "supplier_id", "part", "critical", "stock_days", "has_alternative",
+               "alternative_lead_days", "share", "version")
+
+
 def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
     """Every link upstream of the plant (all tiers) the user may see, tier by tier (cycles stop).
 
-    Each link's ``supplier`` (with its region) and ``buyer`` are set from one read of the network's firms: a
-    plant's network can hold tens of thousands of links over a few thousand firms, and joining the firms into
-    every link row built three model instances per link (most of a large plant's page time). The links' own
-    timestamps, which nothing here shows, are not read."""
-    qs = SupplyLink.objects.restrict(user, access.VIEW).defer("created_at", "updated_at")
+    A plant's network can hold a hundred thousand links over tens of thousands of firms: the links are read as
+    values (one query per tier) and made into links directly, without the per-field work of the model's
+    constructor, and each link's ``supplier`` (with its region) and ``buyer`` are set from one read of the
+    network's firms — joining the firms into every link row built four model instances per link, most of a
+    large plant's page time. The links' timestamps, which nothing here shows, are left unread (deferred)."""
+    qs = SupplyLink.objects.restrict(user, access.VIEW).values_list(*LINK_FIELDS)
+    db = qs.db
     seen_buyers: set[int] = set()
     frontier = {plant_id}
     links: list[SupplyLink] = []
@@ -112,15 +119,30 @@ def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
         if not frontier:
             break
         seen_buyers |= frontier
-        found = list(qs.filter(buyer_id__in=frontier))
+        found = _links_from_values(qs.filter(buyer_id__in=frontier), db)
         links.extend(found)
         frontier = {link.supplier_id for link in found}
     firms = network_firms({plant_id} | {lk.supplier_id for lk in links})
-    set_supplier = SupplyLink._meta.get_field("supplier").set_cached_value
-    set_buyer = SupplyLink._meta.get_field("buyer").set_cached_value
     for lk in links:
-        set_supplier(lk, firms[lk.supplier_id])
-        set_buyer(lk, firms[lk.buyer_id])
+        cache = lk._state.fields_cache
+        cache["supplier"] = firms[lk.supplier_id]
+        cache["buyer"] = firms[lk.buyer_id]
+    return links
+
+
+def _links_from_values(rows: Iterable[tuple[Any, ...]], db: str) -> list[SupplyLink]:
+    """Saved links from rows of LINK_FIELDS (values already converted by the ORM), as ``Model.from_db`` would
+    give them with the other fields deferred, but without running the constructor per field (no signal is
+    connected to a supply link's construction)."""
+    new = object.__new__
+    links = []
+    for row in rows:
+        lk = new(SupplyLink)
+        state = ModelState()
+        state.db, state.adding = db, False
+        lk.__dict__.update(zip(LINK_FIELDS, row, strict=True))
+        lk._state = state
+        links.append(lk)
     return links
 
 
@@ -130,7 +152,7 @@ def network_firms(enterprise_ids: Iterable[int]) -> dict[int, Enterprise]:
     ids = sorted(set(enterprise_ids))
     found: dict[int, Enterprise] = {}
     for start in range(0, len(ids), STATUS_CHUNK):
-        found.update((e.pk, e) for e in Enterprise.objects.select_related("region")
+        found.update((e.pk, e) for e in Enterprise.objects.select_related("region").defer("created_at", "updated_at")
                      .filter(pk__in=ids[start:start + STATUS_CHUNK]).order_by())
     return found
 
@@ -270,10 +292,17 @@ def status_table(enterprise_ids: Iterable[int], day: date) -> dict[int, str]:
         date__gte=day - timedelta(days=STATUS_LOOKBACK_DAYS)).order_by("-date").values("status")[:1])
     result: dict[int, str] = {}
     for start in range(0, len(ids), STATUS_CHUNK):
-        rows = (Enterprise.objects.filter(pk__in=ids[start:start + STATUS_CHUNK]).order_by()
-                .annotate(latest=latest).filter(latest__isnull=False).values_list("pk", "latest"))
+        chunk = ids[start:start + STATUS_CHUNK]
+        if chunk[-1] - chunk[0] < 2 * len(chunk):
+            # Dense ids (a region's network is most of its firms): a range, not thousands of parameters, each
+            # prepared one by one by the ORM; the few firms in the range outside the network are dropped.
+            qs = Enterprise.objects.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
+        else:
+            qs = Enterprise.objects.filter(pk__in=chunk)
+        rows = qs.order_by().annotate(latest=latest).filter(latest__isnull=False).values_list("pk", "latest")
         result.update(rows)
-    return result
+    wanted = set(ids)
+    return {eid: status for eid, status in result.items() if eid in wanted}
 
 
 def _link_arrays(user: User) -> dict[str, np.ndarray]:
