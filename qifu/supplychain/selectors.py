@@ -14,11 +14,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, FloatField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.base import ModelState
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from qifu.core import access
 from qifu.enterprises.models import Enterprise
 from qifu.ledger.choices import OPEN_STATUSES
-from qifu.organisations.models import User
+from qifu.organisations.models import Region, User
 from qifu.resumption.choices import RESUMED_STATUSES
 from qifu.resumption.models import StatusReport
 
@@ -36,6 +36,7 @@ from .graph.network import Network, unpack
 from .models import SupplierProblem, SupplyLink
 
 INF = math.inf
+M = TypeVar("M", bound=Model)
 MAX_TIERS = 8
 # How far back a status report still counts as the firm's latest status.
 STATUS_LOOKBACK_DAYS = 120
@@ -68,8 +69,8 @@ def latest_statuses(enterprise_ids: Iterable[int], day: date) -> dict[int, tuple
     """{enterprise id: (status, date of the report)} of the latest current report on or before ``day``."""
     ids = list(set(enterprise_ids))
     result: dict[int, tuple[str, date]] = {}
-    for start in range(0, len(ids), 500):
-        rows = (StatusReport.objects.filter(enterprise_id__in=ids[start:start + 500], is_current=True,
+    for start in range(0, len(ids), STATUS_CHUNK):
+        rows = (StatusReport.objects.filter(enterprise_id__in=ids[start:start + STATUS_CHUNK], is_current=True,
                                             date__lte=day, date__gte=day - timedelta(days=STATUS_LOOKBACK_DAYS))
                 .order_by("enterprise_id", "date").values_list("enterprise_id", "status", "date"))
         for eid, status, d in rows:
@@ -131,29 +132,41 @@ def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
 
 
 def _links_from_values(rows: Iterable[tuple[Any, ...]], db: str) -> list[SupplyLink]:
-    """Saved links from rows of LINK_FIELDS (values already converted by the ORM), as ``Model.from_db`` would
-    give them with the other fields deferred, but without running the constructor per field (no signal is
-    connected to a supply link's construction)."""
+    return _saved(SupplyLink, LINK_FIELDS, rows, db)
+
+
+def _saved(model: type[M], fields: tuple[str, ...], rows: Iterable[tuple[Any, ...]], db: str) -> list[M]:
+    """Saved instances from rows of ``fields`` (attnames; values already converted by the ORM), as
+    ``Model.from_db`` gives them with the other fields deferred, without running the constructor per field
+    (no signal is connected to the construction of a supply link or an enterprise)."""
     new = object.__new__
-    links = []
+    found = []
     for row in rows:
-        lk = new(SupplyLink)
+        obj = new(model)
         state = ModelState()
         state.db, state.adding = db, False
-        lk.__dict__.update(zip(LINK_FIELDS, row, strict=True))
-        lk._state = state
-        links.append(lk)
-    return links
+        obj.__dict__.update(zip(fields, row, strict=True))
+        obj._state = state
+        found.append(obj)
+    return found
+
+
+FIRM_FIELDS = tuple(f.attname for f in Enterprise._meta.concrete_fields if f.attname not in ("created_at", "updated_at"))
 
 
 def network_firms(enterprise_ids: Iterable[int]) -> dict[int, Enterprise]:
     """{id: enterprise with its region} for these firms, one query per 5,000 (whatever the user may open:
-    a network shows its firms)."""
+    a network shows its firms), made like the links (tens of thousands in a large network; their timestamps
+    deferred), with the few regions read once."""
     ids = sorted(set(enterprise_ids))
     found: dict[int, Enterprise] = {}
+    qs = Enterprise.objects.order_by().values_list(*FIRM_FIELDS)
     for start in range(0, len(ids), STATUS_CHUNK):
-        found.update((e.pk, e) for e in Enterprise.objects.select_related("region").defer("created_at", "updated_at")
-                     .filter(pk__in=ids[start:start + STATUS_CHUNK]).order_by())
+        found.update((e.pk, e) for e in _saved(Enterprise, FIRM_FIELDS, qs.filter(pk__in=ids[start:start + STATUS_CHUNK]),
+                                               qs.db))
+    regions = Region.objects.in_bulk({e.region_id for e in found.values()})
+    for e in found.values():
+        e._state.fields_cache["region"] = regions[e.region_id]
     return found
 
 
@@ -165,10 +178,9 @@ def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> se
 
 
 def _graph_link(link: SupplyLink) -> tts.Link:
-    return tts.Link(supplier=link.supplier_id, buyer=link.buyer_id, stock_days=float(link.stock_days),
-                    critical=link.critical,
-                    alternative_lead_days=_num(link.alternative_lead_days) if link.has_alternative else None,
-                    key=link.pk)
+    lead = link.alternative_lead_days
+    return tts.Link(link.supplier_id, link.buyer_id, float(link.stock_days), link.critical,
+                    float(lead) if link.has_alternative and lead is not None else None, link.id)
 
 
 def open_problems(plant_ids: Iterable[int] | None = None) -> dict[tuple[int, int], SupplierProblem]:
