@@ -14,17 +14,19 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, FloatField, Model, OuterRef, QuerySet, Subquery
+from django.db.models.base import ModelState
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from qifu.core import access
 from qifu.enterprises.models import Enterprise
 from qifu.ledger.choices import OPEN_STATUSES
-from qifu.organisations.models import User
+from qifu.organisations.models import Region, User
 from qifu.resumption.choices import RESUMED_STATUSES
 from qifu.resumption.models import StatusReport
 
@@ -34,6 +36,7 @@ from .graph.network import Network, unpack
 from .models import SupplierProblem, SupplyLink
 
 INF = math.inf
+M = TypeVar("M", bound=Model)
 MAX_TIERS = 8
 # How far back a status report still counts as the firm's latest status.
 STATUS_LOOKBACK_DAYS = 120
@@ -66,8 +69,8 @@ def latest_statuses(enterprise_ids: Iterable[int], day: date) -> dict[int, tuple
     """{enterprise id: (status, date of the report)} of the latest current report on or before ``day``."""
     ids = list(set(enterprise_ids))
     result: dict[int, tuple[str, date]] = {}
-    for start in range(0, len(ids), 500):
-        rows = (StatusReport.objects.filter(enterprise_id__in=ids[start:start + 500], is_current=True,
+    for start in range(0, len(ids), STATUS_CHUNK):
+        rows = (StatusReport.objects.filter(enterprise_id__in=ids[start:start + STATUS_CHUNK], is_current=True,
                                             date__lte=day, date__gte=day - timedelta(days=STATUS_LOOKBACK_DAYS))
                 .order_by("enterprise_id", "date").values_list("enterprise_id", "status", "date"))
         for eid, status, d in rows:
@@ -95,9 +98,20 @@ def is_blocked(status: str | None) -> bool:
     return status not in RESUMED_STATUSES
 
 
+LINK_FIELDS = ("id", "buyer_id", "supplier_id", "part", "critical", "stock_days", "has_alternative",
+               "alternative_lead_days", "share", "version")
+
+
 def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
-    """Every link upstream of the plant (all tiers) the user may see, tier by tier (cycles stop)."""
-    qs = SupplyLink.objects.restrict(user, access.VIEW).select_related("supplier__region", "buyer")
+    """Every link upstream of the plant (all tiers) the user may see, tier by tier (cycles stop).
+
+    A plant's network can hold a hundred thousand links over tens of thousands of firms: the links are read as
+    values (one query per tier) and made into links directly, without the per-field work of the model's
+    constructor, and each link's ``supplier`` (with its region) and ``buyer`` are set from one read of the
+    network's firms — joining the firms into every link row built four model instances per link, most of a
+    large plant's page time. The links' timestamps, which nothing here shows, are left unread (deferred)."""
+    qs = SupplyLink.objects.restrict(user, access.VIEW).values_list(*LINK_FIELDS)
+    db = qs.db
     seen_buyers: set[int] = set()
     frontier = {plant_id}
     links: list[SupplyLink] = []
@@ -106,10 +120,54 @@ def network_links(*, user: User, plant_id: int) -> list[SupplyLink]:
         if not frontier:
             break
         seen_buyers |= frontier
-        found = list(qs.filter(buyer_id__in=frontier))
+        found = _links_from_values(qs.filter(buyer_id__in=frontier), db)
         links.extend(found)
         frontier = {link.supplier_id for link in found}
+    firms = network_firms({plant_id} | {lk.supplier_id for lk in links})
+    for lk in links:
+        cache = lk._state.fields_cache
+        cache["supplier"] = firms[lk.supplier_id]
+        cache["buyer"] = firms[lk.buyer_id]
     return links
+
+
+def _links_from_values(rows: Iterable[tuple[Any, ...]], db: str) -> list[SupplyLink]:
+    return _saved(SupplyLink, LINK_FIELDS, rows, db)
+
+
+def _saved(model: type[M], fields: tuple[str, ...], rows: Iterable[tuple[Any, ...]], db: str) -> list[M]:
+    """Saved instances from rows of ``fields`` (attnames; values already converted by the ORM), as
+    ``Model.from_db`` gives them with the other fields deferred, without running the constructor per field
+    (no signal is connected to the construction of a supply link or an enterprise)."""
+    new = object.__new__
+    found = []
+    for row in rows:
+        obj = new(model)
+        state = ModelState()
+        state.db, state.adding = db, False
+        obj.__dict__.update(zip(fields, row, strict=True))
+        obj._state = state
+        found.append(obj)
+    return found
+
+
+FIRM_FIELDS = tuple(f.attname for f in Enterprise._meta.concrete_fields if f.attname not in ("created_at", "updated_at"))
+
+
+def network_firms(enterprise_ids: Iterable[int]) -> dict[int, Enterprise]:
+    """{id: enterprise with its region} for these firms, one query per 5,000 (whatever the user may open:
+    a network shows its firms), made like the links (tens of thousands in a large network; their timestamps
+    deferred), with the few regions read once."""
+    ids = sorted(set(enterprise_ids))
+    found: dict[int, Enterprise] = {}
+    qs = Enterprise.objects.order_by().values_list(*FIRM_FIELDS)
+    for start in range(0, len(ids), STATUS_CHUNK):
+        found.update((e.pk, e) for e in _saved(Enterprise, FIRM_FIELDS, qs.filter(pk__in=ids[start:start + STATUS_CHUNK]),
+                                               qs.db))
+    regions = Region.objects.in_bulk({e.region_id for e in found.values()})
+    for e in found.values():
+        e._state.fields_cache["region"] = regions[e.region_id]
+    return found
 
 
 def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> set[int]:
@@ -120,10 +178,9 @@ def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> se
 
 
 def _graph_link(link: SupplyLink) -> tts.Link:
-    return tts.Link(supplier=link.supplier_id, buyer=link.buyer_id, stock_days=float(link.stock_days),
-                    critical=link.critical,
-                    alternative_lead_days=_num(link.alternative_lead_days) if link.has_alternative else None,
-                    key=link.pk)
+    lead = link.alternative_lead_days
+    return tts.Link(link.supplier_id, link.buyer_id, float(link.stock_days), link.critical,
+                    float(lead) if link.has_alternative and lead is not None else None, link.id)
 
 
 def open_problems(plant_ids: Iterable[int] | None = None) -> dict[tuple[int, int], SupplierProblem]:
@@ -247,30 +304,40 @@ def status_table(enterprise_ids: Iterable[int], day: date) -> dict[int, str]:
         date__gte=day - timedelta(days=STATUS_LOOKBACK_DAYS)).order_by("-date").values("status")[:1])
     result: dict[int, str] = {}
     for start in range(0, len(ids), STATUS_CHUNK):
-        rows = (Enterprise.objects.filter(pk__in=ids[start:start + STATUS_CHUNK]).order_by()
-                .annotate(latest=latest).filter(latest__isnull=False).values_list("pk", "latest"))
+        chunk = ids[start:start + STATUS_CHUNK]
+        if chunk[-1] - chunk[0] < 2 * len(chunk):
+            # Dense ids (a region's network is most of its firms): a range, not thousands of parameters, each
+            # prepared one by one by the ORM; the few firms in the range outside the network are dropped.
+            qs = Enterprise.objects.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
+        else:
+            qs = Enterprise.objects.filter(pk__in=chunk)
+        rows = qs.order_by().annotate(latest=latest).filter(latest__isnull=False).values_list("pk", "latest")
         result.update(rows)
-    return result
+    wanted = set(ids)
+    return {eid: status for eid, status in result.items() if eid in wanted}
 
 
 def _link_arrays(user: User) -> dict[str, np.ndarray]:
     """The visible links as arrays (one query): firm ids, and each link's supplier and buyer as indexes into
     them with its survival in days (tts.survival, vectorised)."""
+    as_float = FloatField()
     qs = SupplyLink.objects.restrict(user, access.VIEW).order_by().values_list(
-        "supplier_id", "buyer_id", "stock_days", "critical", "has_alternative", "alternative_lead_days")
-    # Read on the raw cursor: Django's per-value converters (decimals, booleans) cost more than the rest of
-    # the view at a region's hundreds of thousands of links; numbers and 0/1 go straight into arrays.
+        "supplier_id", "buyer_id", Cast("stock_days", as_float), "critical", "has_alternative",
+        Cast("alternative_lead_days", as_float))
+    # Read on the raw cursor, numbers cast to floats in SQL: Django's per-value converters (decimals, booleans)
+    # and building a Decimal per value cost more than the rest of the view at a region's hundreds of thousands
+    # of links; the rows go into one float array in one call (NULL becomes NaN).
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     m = len(rows)
-    supplier = np.fromiter((r[0] for r in rows), dtype=np.int64, count=m)
-    buyer = np.fromiter((r[1] for r in rows), dtype=np.int64, count=m)
-    stock = np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=m)
-    critical = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=m)
-    lead = np.fromiter((float(r[5]) if r[4] and r[5] is not None else np.inf for r in rows), dtype=np.float64,
-                       count=m)
+    table = np.array(rows, dtype=np.float64).reshape(m, 6)
+    supplier = table[:, 0].astype(np.int64)
+    buyer = table[:, 1].astype(np.int64)
+    stock = table[:, 2]
+    critical = table[:, 3] != 0
+    lead = np.where((table[:, 4] != 0) & ~np.isnan(table[:, 5]), table[:, 5], np.inf)
     firms, index = np.unique(np.concatenate([supplier, buyer]), return_inverse=True)
     stock = np.maximum(stock, 0.0)
     survival = np.where(~critical | (lead <= stock), np.inf, stock)

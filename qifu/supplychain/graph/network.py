@@ -206,27 +206,40 @@ class Network:
     def reach(self, targets: np.ndarray) -> np.ndarray:
         """Which ``targets`` (plants) each firm can stop on its own: a bit matrix (firms × ⌈targets/64⌉ words of
         uint64), bit j of row i set when a chain of links that can stop their buyer leads from firm i to
-        target j. Propagated along the links until nothing changes (as many rounds as the longest chain; cycles
-        in the data only end the propagation sooner or later, never loop)."""
+        target j. Propagated along the links until nothing changes: each round carries only the bits of the
+        firms that changed in the round before, to their suppliers, so the work is the links into changed
+        firms, not every link every round (the rounds are as many as the longest chain; cycles in the data
+        only end the propagation sooner or later, never loop)."""
         targets = np.asarray(targets, dtype=np.int64)
         words = max(1, (len(targets) + 63) // 64)
         bits = np.zeros((self.n, words), dtype=np.uint64)
         j = np.arange(len(targets))
         bits[targets, j // 64] |= np.left_shift(np.uint64(1), (j % 64).astype(np.uint64))
-        own = bits.copy()
-        counts = np.diff(self.out_ptr)
-        rows = np.flatnonzero(counts)
-        if len(rows) == 0:
-            return bits
-        starts = self.out_ptr[rows]
+        own = bits[targets].copy()
+        changed = np.unique(targets)
+        in_ptr, in_idx = self.in_ptr, self.in_idx
         for _round in range(self.n):
-            upstream = np.bitwise_or.reduceat(bits[self.out_idx], starts, axis=0)
-            new = own.copy()
-            new[rows] |= upstream
-            if np.array_equal(new, bits):
+            if len(changed) == 0:
                 break
-            bits = new
-        bits[targets] &= ~own[targets]  # a plant does not stop itself
+            # The links into the changed firms, as (supplier, buyer), grouped by supplier.
+            starts, ends = in_ptr[changed], in_ptr[changed + 1]
+            counts = ends - starts
+            total = int(counts.sum())
+            if total == 0:
+                break
+            edge = np.repeat(starts, counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
+            supplier = in_idx[edge]
+            buyer = np.repeat(changed, counts)
+            order = np.argsort(supplier, kind="stable")
+            supplier, buyer = supplier[order], buyer[order]
+            first = np.flatnonzero(np.r_[True, supplier[1:] != supplier[:-1]])
+            rows = supplier[first]
+            upstream = np.bitwise_or.reduceat(bits[buyer], first, axis=0)
+            new = bits[rows] | upstream
+            grew = np.any(new != bits[rows], axis=1)
+            changed = rows[grew]
+            bits[changed] = new[grew]
+        bits[targets] &= ~own  # a plant does not stop itself
         return bits
 
 

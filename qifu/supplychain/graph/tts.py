@@ -24,13 +24,14 @@ import math
 from collections import deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 INF = math.inf
 
 
-@dataclass(frozen=True)
-class Link:
-    """A supply link as the algorithm sees it: ``supplier`` delivers a part to ``buyer``."""
+class Link(NamedTuple):
+    """A supply link as the algorithm sees it: ``supplier`` delivers a part to ``buyer``. A named tuple (immutable,
+    as the frozen dataclass it was) because a large plant's network builds one per link: hundreds of thousands."""
 
     supplier: Hashable
     buyer: Hashable

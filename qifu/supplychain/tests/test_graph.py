@@ -167,3 +167,13 @@ def test_reach_survives_a_cycle_and_counts_a_shared_supplier_once() -> None:
     assert reach[ids["X"]].tolist() == [True, False]
     assert reach[ids["Z"]].tolist() == [False, False]  # a non-critical part never stops B
     assert net.days_to_nearest(plants)[ids["S"]] == pytest.approx(2)
+
+
+def test_reach_never_counts_a_plant_as_stopping_itself_even_without_a_stopping_link() -> None:
+    # Only non-critical parts: no link can stop its buyer. A plant's own bit, the seed of the propagation, was
+    # left set when there was nothing to propagate; it is cleared as in every other network.
+    links = [Link("S", "A", 2, critical=False), Link("A", "B", 1, critical=False)]
+    ids = {k: i for i, k in enumerate("SAB")}
+    net = _arrays(len(ids), [Link(ids[lk.supplier], ids[lk.buyer], lk.stock_days, lk.critical) for lk in links])
+    plants = np.array([ids["A"], ids["B"]])
+    assert not unpack(net.reach(plants), 2).any()
