@@ -419,16 +419,20 @@ class MatchIndex:
         cfg = self.config
         qn = math.sqrt(sum(v * v for v in qw.values())) or 1.0
         dots = self._dot(other, qw, skip_common=not exact)
-        partial = np.where(other.alive[: other.count], dots / other.norm[: other.count], 0.0)
+        # only the listings sharing a term are touched (usually far fewer than all): one pass over the scores,
+        # then the live ones' cosine on that subset, not divisions and masks over the whole side
+        touched = np.nonzero(dots.view(np.int32))[0]  # scores are ≥ 0, so 0.0 is the only score with no bit set
+        touched = touched[other.alive[touched]]
+        partial = dots[touched] / other.norm[touched]
         if exact:
-            cand = np.flatnonzero(partial > 0)
-            lexical = partial[cand] / qn
+            cand = touched
+            lexical = partial / qn
         else:
             # the best by the text's rarer terms, then by the whole score on that partial text (distance,
             # quantity, dates and category decide among many near-identical offers), then the text completed
-            touched = np.flatnonzero(partial)  # usually far fewer than all listings
-            cand = touched[_top(partial[touched], cfg.prefilter)]
-            pre = self._parts(listing, other, cand, partial[cand] / qn, None, as_of or cfg.as_of)
+            best = _top(partial, cfg.prefilter)
+            cand = touched[best]
+            pre = self._parts(listing, other, cand, partial[best] / qn, None, as_of or cfg.as_of)
             keep = _top(np.where(pre["ok_pre"], pre["score"], -1.0), cfg.candidates)
             cand = np.sort(cand[keep])  # sorted: the binary searches in _complete walk forwards
             lexical = self._complete(other, qw, dots[cand], cand) / (qn * other.norm[cand])
@@ -439,6 +443,7 @@ class MatchIndex:
         document number, so a binary search finds the candidates in it (the same sum ``exact`` computes)."""
         p = side.postings
         total = partial.astype(np.float64)
+        cand = cand.astype(np.int32)  # the postings' type: searchsorted would otherwise copy each long list
         for gram, w, t in self._terms(side, qw, skip_common=True)[1]:
             ids = np.frombuffer(p.ids[t], dtype=np.int32)
             pos = np.searchsorted(ids, cand)
