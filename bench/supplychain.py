@@ -69,19 +69,6 @@ def _args() -> argparse.Namespace:
 DAY = date(2020, 2, 24)
 
 
-def _insert(connection: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            for i in range(0, len(rows), 50_000):
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[i:i + 50_000])  # noqa: S608
-
-
 def region_view(n: int, m: int, plant_sample: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Load a generated network into a throwaway database and time the region-wide view on it."""
     from bench._harness import median_ms, throwaway_database
@@ -90,6 +77,7 @@ def region_view(n: int, m: int, plant_sample: int) -> tuple[dict[str, Any], dict
         from django.db import connection, reset_queries, transaction
         from django.test.utils import CaptureQueriesContext
 
+        from qifu.core import bulk
         from qifu.enterprises.models import Enterprise
         from qifu.organisations.choices import Role, UnitKind
         from qifu.organisations.models import Industry, Region, RoleGrant, Unit, User
@@ -102,15 +90,14 @@ def region_view(n: int, m: int, plant_sample: int) -> tuple[dict[str, Any], dict
         rng = random.Random(7)  # noqa: S311
         counties = list(Region.objects.filter(code__startswith="51", level=3).values_list("code", flat=True))
         industries = list(Industry.objects.filter(parent_id="C").values_list("code", flat=True))
-        ops = connection.ops
-        now = ops.adapt_datetimefield_value(datetime.now().astimezone())
+        now = datetime.now().astimezone()
         with transaction.atomic():
             unit = Unit.objects.create(name="领导专班", code="lead-bench", kind=UnitKind.LEADERSHIP_TASK_FORCE,
                                        region_id="510000")
             leader = User.objects.create(username="bench-leader")
             RoleGrant.objects.create(user=leader, role=Role.LEADERSHIP, unit=unit)
             homes = [(rng.choice(counties), rng.choice(industries)) for _ in range(n)]
-            _insert(connection, Enterprise._meta.db_table,
+            bulk.insert(Enterprise,
                     ["name", "credit_code", "region_id", "industry_id", "above_scale", "key_enterprise", "address",
                      "headcount", "annual_output", "is_external", "version", "created_at", "updated_at"],
                     [(f"企业{i}", f"91510000{i:010d}", r, ind, True, False, "", 50 + i % 900,
@@ -126,7 +113,7 @@ def region_view(n: int, m: int, plant_sample: int) -> tuple[dict[str, Any], dict
             for (buyer, supplier), k in pairs.items():
                 covered = not np.isfinite(data["survival"][k])
                 rows.append((buyer, supplier, "part", not covered, float(stock[k]), False, None, None, 1, now, now))
-            _insert(connection, SupplyLink._meta.db_table,
+            bulk.insert(SupplyLink,
                     ["buyer_id", "supplier_id", "part", "critical", "stock_days", "has_alternative",
                      "alternative_lead_days", "share", "version", "created_at", "updated_at"], rows)
             reports = []
@@ -135,10 +122,10 @@ def region_view(n: int, m: int, plant_sample: int) -> tuple[dict[str, Any], dict
                 latest = "not_resumed" if data["blocked"][i] else "resumed"
                 for day, status in ((DAY - timedelta(days=12), "not_resumed" if i % 3 else "resumed"),
                                     (DAY - timedelta(days=i % 5), latest)):
-                    stamp = ops.adapt_datetimefield_value(datetime.combine(day, datetime.min.time()).astimezone())
-                    reports.append((eid, ops.adapt_datefield_value(day), status, 100, 50, 50, "", "", region,
+                    stamp = datetime.combine(day, datetime.min.time()).astimezone()
+                    reports.append((eid, day, status, 100, 50, 50, "", "", region,
                                     industry, "import", None, stamp, True))
-            _insert(connection, StatusReport._meta.db_table,
+            bulk.insert(StatusReport,
                     ["enterprise_id", "date", "status", "employees_expected", "employees_on_duty", "capacity",
                      "obstacle", "remarks", "region_id", "industry_id", "channel", "reported_by_id", "reported_at",
                      "is_current"], reports)
