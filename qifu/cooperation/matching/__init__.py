@@ -33,11 +33,10 @@ with ``python -m qifu.cooperation.matching evaluate FILE``.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from qifu.core import lazy
 
-# The names below load their module on first use (PEP 562): importing a light part of this package (its text
-# helpers, say) must not pull numpy and scipy into every web process.
+# The names below load their module on first use: importing the package's text helpers must not pull numpy and
+# scipy into every web process.
 _LAZY = {
     "Config": ".engine",
     "MatchIndex": ".engine",
@@ -53,14 +52,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy.exports(__name__, globals(), _LAZY)
