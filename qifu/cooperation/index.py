@@ -11,6 +11,7 @@ call. Without a segment (a fresh install, tests) the delta simply holds every op
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import threading
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from qifu.cooperation.matching import Listing as MListing
 from qifu.cooperation.matching import Suggestion
+from qifu.cooperation.matching.segment import FORMAT as SEGMENT_FORMAT
 from qifu.cooperation.matching.segment import Segment, SharedIndex, write_segment
 
 from .choices import OPEN
@@ -61,11 +63,27 @@ def segment_root() -> Path:
 
 
 def _current_generation() -> str | None:
+    """The current segment's directory name; None without one, or when it was written in another format (by
+    an older release: every listing is then served from the delta until the next job writes a new segment)."""
     try:
         name = (segment_root() / "CURRENT").read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+        meta = json.loads((segment_root() / name / "meta.json").read_text(encoding="utf-8")) if name else None
+    except (FileNotFoundError, ValueError):
         return None
-    return name if name and (segment_root() / name / "meta.json").exists() else None
+    if meta is not None and meta.get("format") != SEGMENT_FORMAT:
+        _rewrite_once(name)
+        return None
+    return name if meta is not None else None
+
+
+def _rewrite_once(stale: str) -> None:
+    """Ask the worker, once per process and stale segment, to write a segment in this release's format."""
+    if _state.get("rewrite_asked") == stale:
+        return
+    _state["rewrite_asked"] = stale
+    from .tasks import write_matching_segment  # the tasks module imports this one
+
+    write_matching_segment()
 
 
 def build_segment() -> dict[str, Any]:

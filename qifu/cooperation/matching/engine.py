@@ -129,7 +129,8 @@ class Suggestion:
 
 
 class _Postings:
-    """BM25 postings of one side: term → (document numbers, term frequencies), append-only arrays."""
+    """Postings of one side: term → (document numbers, term frequencies, sublinear weights 1 + ln tf),
+    append-only arrays; the weights are what the TF-IDF dot products add up (no logarithm at query time)."""
 
     def __init__(self, background: Counter[str] | None = None, background_docs: int = 0,
                  background_len: float = 0.0) -> None:
@@ -141,6 +142,7 @@ class _Postings:
         self.vocab: dict[str, int] = {}
         self.ids: list[array] = []
         self.tfs: list[array] = []
+        self.weights: list[array] = []
         self.df: list[int] = []
         self.total_len = 0.0
         self.alive_docs = 0
@@ -158,6 +160,7 @@ class _Postings:
             t = self.vocab[gram] = len(self.ids)
             self.ids.append(array("i"))
             self.tfs.append(array("f"))
+            self.weights.append(array("f"))
             self.df.append(0)
         return t
 
@@ -167,6 +170,7 @@ class _Postings:
             assert t is not None
             self.ids[t].append(doc)
             self.tfs[t].append(tf)
+            self.weights[t].append(1 + math.log(tf))
             self.df[t] += 1
         self.total_len += sum(grams.values())
         self.alive_docs += 1
@@ -193,6 +197,7 @@ class _Postings:
 
     def memory_bytes(self) -> int:
         return sum(a.itemsize * len(a) for a in self.ids) + sum(a.itemsize * len(a) for a in self.tfs) \
+            + sum(a.itemsize * len(a) for a in self.weights) \
             + 8 * len(self.df) + 100 * len(self.vocab)
 
 
@@ -256,6 +261,7 @@ class MatchIndex:
         self._scores: dict[int, np.ndarray] = {}
         self._categories: dict[str, int] = {}
         self._category_names: list[str] = []
+        self._category_rows: dict[str, np.ndarray] = {}
         self.peers: dict[str, Any] = {}  # kind → the other part's postings (see _Postings.peer)
 
     def __len__(self) -> int:
@@ -381,18 +387,19 @@ class MatchIndex:
             (skipped if limit is not None and p.df[t] > limit else used).append((gram, w, t))
         return used, skipped
 
-    def _dot(self, side: _Side, qw: dict[str, float], skip_common: bool) -> np.ndarray:
-        """Σ over the query's terms of query weight × document weight, for every document (postings × numpy);
-        at scale, terms in more than ``max_df_share`` of the listings are left out (candidate generation)."""
+    def _dot(self, side: _Side, terms: list) -> np.ndarray:
+        """Σ over ``terms`` of query weight × document weight, for every document (postings × numpy); at scale,
+        the terms in more than ``max_df_share`` of the listings are left out of ``terms`` (candidate generation)."""
         p, n = side.postings, side.count
         acc = self._scores.get(id(side))
         if acc is None or len(acc) < n:
             acc = self._scores[id(side)] = np.zeros(side.capacity, dtype=np.float32)
         acc[:n] = 0.0
-        for gram, w, t in self._terms(side, qw, skip_common)[0]:
+        for gram, w, t in terms:
             ids = np.frombuffer(p.ids[t], dtype=np.int32)
-            tf = np.frombuffer(p.tfs[t], dtype=np.float32)
-            acc[ids] += (w * p.idf_of(gram, t)) * (1 + np.log(tf))
+            weights = np.frombuffer(p.weights[t], dtype=np.float32)
+            # add.at: numpy ≥ 2 runs it as one pass, about twice as fast as acc[ids] += … (gather, add, scatter)
+            np.add.at(acc, ids, weights * np.float32(w * p.idf_of(gram, t)))
         return acc[:n]
 
     def suggest(self, listing: Listing, k: int = 10, *, vector: np.ndarray | None = None, exact: bool = False,
@@ -418,10 +425,11 @@ class MatchIndex:
             return []
         cfg = self.config
         qn = math.sqrt(sum(v * v for v in qw.values())) or 1.0
-        dots = self._dot(other, qw, skip_common=not exact)
+        used, skipped = self._terms(other, qw, skip_common=not exact)
+        dots = self._dot(other, used)
         # only the listings sharing a term are touched (usually far fewer than all): one pass over the scores,
         # then the live ones' cosine on that subset, not divisions and masks over the whole side
-        touched = np.nonzero(dots.view(np.int32))[0]  # scores are ≥ 0, so 0.0 is the only score with no bit set
+        touched = np.flatnonzero(dots > 0)  # every term weight is > 0 (idf > 0, 1 + ln tf ≥ 1)
         touched = touched[other.alive[touched]]
         partial = dots[touched] / other.norm[touched]
         if exact:
@@ -435,23 +443,28 @@ class MatchIndex:
             pre = self._parts(listing, other, cand, partial[best] / qn, None, as_of or cfg.as_of)
             keep = _top(np.where(pre["ok_pre"], pre["score"], -1.0), cfg.candidates)
             cand = np.sort(cand[keep])  # sorted: the binary searches in _complete walk forwards
-            lexical = self._complete(other, qw, dots[cand], cand) / (qn * other.norm[cand])
+            lexical = self._complete(other, skipped, dots[cand], cand) / (qn * other.norm[cand])
         return self._rank(listing, other, cand, np.minimum(lexical, 1.0), vector, k, as_of or cfg.as_of)
 
-    def _complete(self, side: _Side, qw: dict[str, float], partial: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    def _complete(self, side: _Side, skipped: list, partial: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """Add the skipped common terms' share to the candidates' dot products: each posting list is sorted by
         document number, so a binary search finds the candidates in it (the same sum ``exact`` computes)."""
         p = side.postings
         total = partial.astype(np.float64)
+        if not skipped:
+            return total
         cand = cand.astype(np.int32)  # the postings' type: searchsorted would otherwise copy each long list
-        for gram, w, t in self._terms(side, qw, skip_common=True)[1]:
+        scale = np.array([w * p.idf_of(gram, t) for gram, w, t in skipped])
+        lookup = getattr(p, "lookup", None)
+        if lookup is not None:  # a segment: every (term, candidate) pair searched at once
+            return total + scale @ lookup(np.array([t for _g, _w, t in skipped], dtype=np.int64), cand)
+        for (_gram, _w, t), c in zip(skipped, scale.tolist(), strict=True):
             ids = np.frombuffer(p.ids[t], dtype=np.int32)
             pos = np.searchsorted(ids, cand)
             pos[pos >= len(ids)] = 0
             hit = ids[pos] == cand
             if hit.any():
-                tf = np.frombuffer(p.tfs[t], dtype=np.float32)[pos[hit]]
-                total[hit] += (w * p.idf_of(gram, t)) * (1 + np.log(tf))
+                total[hit] += c * np.frombuffer(p.weights[t], dtype=np.float32)[pos[hit]]
         return total
 
     def _parts(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
@@ -500,19 +513,34 @@ class MatchIndex:
         if q.enterprise:
             ok &= side.ent_id[cand] != enterprise_key(q.enterprise)
         cat_ids = side.cat_id[cand]
-        table = np.zeros(len(self._categories) + 1)
-        names = {i: c for c, i in self._categories.items()} if len(self._category_names) != len(
-            self._categories) else None
-        if names is not None:
-            self._category_names = [names[i] for i in range(len(names))]
-        for cid in np.unique(cat_ids):
-            table[cid] = _category_agreement(q.category, self._category_names[cid]) if cid >= 0 else 0.5
-        category = table[cat_ids]
+        known = cat_ids >= 0
+        category = np.full(len(cand), 0.5)
+        category[known] = self._category_row(q.category, cat_ids[known])[cat_ids[known]]
         score = text_part ** cfg.text_power * (cfg.base + cfg.w_category * category + cfg.w_distance * geo
                                                + cfg.w_quantity * qty + cfg.w_date * date_part)
         return {"text": text_part, "lexical": lexical, "semantic": semantic, "km": km, "coverage": coverage,
                 "date": date_part, "category": category, "score": score, "ok_pre": ok.copy(),
                 "ok": ok & (text_part >= cfg.min_text) & (score >= cfg.min_score)}
+
+    def _category_row(self, category: str, needed: np.ndarray) -> np.ndarray:
+        """Agreement of ``category`` with the categories numbered ``needed`` (and any computed before), as a row
+        indexed by category number: each pair is computed once per process, not once per candidate and query."""
+        size = len(self._categories)
+        if len(self._category_names) != size:
+            self._category_names = list(self._categories)  # numbered in insertion order
+        row = self._category_rows.get(category)
+        if row is None or len(row) < size:
+            if len(self._category_rows) >= 1024:
+                self._category_rows.clear()
+            grown = np.full(size, np.nan)
+            if row is not None:
+                grown[: len(row)] = row
+            row = self._category_rows[category] = grown
+        missing = needed[np.isnan(row[needed])]
+        if len(missing):
+            for cid in np.unique(missing).tolist():
+                row[cid] = _category_agreement(category, self._category_names[cid])
+        return row
 
     def _rank(self, q: Listing, side: _Side, cand: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None,
               k: int, as_of: date | None) -> list[Suggestion]:

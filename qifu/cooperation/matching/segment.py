@@ -13,7 +13,7 @@ Layout of a segment directory (one per side, ``supply/`` and ``demand/``, plus `
 
     term_hash  uint64[T]   64-bit BLAKE2b of each term (1–2-gram or ASCII word), sorted: term t is rank t
     offsets    int64[T+1]  postings of term t are docs[offsets[t]:offsets[t+1]] (document numbers ascending)
-    docs       int32[P]    tfs float32[P]    df int32[T]
+    docs       int32[P]    weights float32[P] (1 + ln tf, the sublinear term weight)    df int32[T]
     ids        int64[N]    listing ids; by_id int32[N] the document numbers in id order (lookups by id)
     norm, doc_len, lon, lat float32[N]; qty float64[N]; dimension, until, cat_id int32[N]; ent_id int64[N]
     text_off   int64[N+1]  text.bin  the listings' texts (UTF-8), for the phrases both texts share
@@ -43,7 +43,7 @@ from . import places, text
 from .engine import Config, MatchIndex, Suggestion, _background, _dimension_id, enterprise_key
 from .listing import DEMAND, KINDS, SUPPLY, Listing
 
-FORMAT = 1
+FORMAT = 2  # 2: term weights (1 + ln tf) stored instead of raw term frequencies
 COLUMNS = {"norm": np.float32, "doc_len": np.float32, "lon": np.float32, "lat": np.float32, "qty": np.float64,
            "dimension": np.int32, "until": np.int32, "cat_id": np.int32, "ent_id": np.int64}
 
@@ -126,7 +126,7 @@ class _SideWriter:
         del weights, terms
         np.save(folder / "offsets.npy", offsets)
         np.save(folder / "docs.npy", docs)
-        np.save(folder / "tfs.npy", tfs)
+        np.save(folder / "weights.npy", (1 + np.log(tfs)).astype(np.float32))
         np.save(folder / "df.npy", df)
         del docs, tfs
         ids = np.frombuffer(self.ids, dtype=np.int64)
@@ -237,8 +237,11 @@ class _SegmentPostings:
     def __init__(self, folder: Path, info: dict[str, Any], background: tuple[Any, int, float], mode: str) -> None:
         offsets = _load(folder / "offsets.npy", mode)
         self.vocab = _Vocab(_load(folder / "term_hash.npy", mode))
-        self.ids = _Slices(_load(folder / "docs.npy", mode), offsets)
-        self.tfs = _Slices(_load(folder / "tfs.npy", mode), offsets)
+        self.offsets = offsets
+        self.docs = _load(folder / "docs.npy", mode)
+        self.weights_flat = _load(folder / "weights.npy", mode)
+        self.ids = _Slices(self.docs, offsets)
+        self.weights = _Slices(self.weights_flat, offsets)
         self.df = _load(folder / "df.npy", mode)
         self.background, self.background_docs, self.background_len = background
         self.total_len = info["total_len"]
@@ -259,6 +262,23 @@ class _SegmentPostings:
 
     def average_length(self) -> float:
         return (self.total_len + self.background_len) / max(self.alive_docs + self.background_docs, 1)
+
+    def lookup(self, terms: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """The weight of each term in each document (0 where absent) as a terms × docs matrix: one vectorised
+        binary search of every pair at once in the term-major postings (each term's documents ascending), in
+        place of a ``searchsorted`` call per term."""
+        starts, ends = self.offsets[terms], self.offsets[terms + 1]
+        lo = np.repeat(starts, len(docs)).reshape(len(terms), len(docs))
+        end = np.repeat(ends, len(docs)).reshape(len(terms), len(docs))
+        hi = end.copy()
+        target = docs[np.newaxis, :]
+        for _ in range(int(np.max(ends - starts, initial=0)).bit_length()):
+            mid = (lo + hi) >> 1
+            below = (lo < hi) & (self.docs.take(mid, mode="clip") < target)  # a finished search stays put
+            lo = np.where(below, mid + 1, lo)
+            hi = np.where(below, hi, mid)
+        found = (lo < end) & (self.docs.take(lo, mode="clip") == target)
+        return np.where(found, self.weights_flat.take(lo, mode="clip"), np.float32(0))
 
 
 class _Stored:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -56,3 +57,19 @@ def test_a_new_segment_is_picked_up_and_old_ones_pruned(market: Any, segment_dir
 def test_without_a_segment_every_open_listing_is_in_the_delta(market: Any, segment_dir: Any) -> None:
     shared = index.current()
     assert shared.segment is None and len(shared) == 3
+
+
+def test_a_segment_of_an_older_format_is_ignored_until_rewritten(market: Any, segment_dir: Any) -> None:
+    built = index.build_segment()
+    meta = index.segment_root() / built["segment"] / "meta.json"
+    written = json.loads(meta.read_text(encoding="utf-8"))
+    meta.write_text(json.dumps({**written, "format": written["format"] - 1}), encoding="utf-8")
+    index.reset()  # a process of the new release, the old release's segment still current
+    index._state["rewrite_asked"] = built["segment"]  # as if the worker had been asked and had not yet run
+    shared = index.current()
+    assert shared.segment is None and len(shared) == 3  # served from the database meanwhile
+    index.reset()
+    index._state["rewrite_asked"] = None
+    index.current()  # the worker is asked (and runs at once in tests)
+    shared = index.current()  # the next call maps the new segment
+    assert shared.segment is not None and shared.segment.folder.name != built["segment"] and len(shared) == 3

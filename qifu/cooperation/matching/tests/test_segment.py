@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from qifu.cooperation.matching import MatchIndex, evaluate, labelled_set
+from qifu.cooperation.matching import Config, MatchIndex, evaluate, labelled_set, text
 from qifu.cooperation.matching.segment import Segment, SharedIndex, write_segment
 
 
@@ -63,3 +63,25 @@ def test_exact_scoring_agrees_with_the_fast_path_on_a_small_segment(tmp_path: Pa
     for x in listings[:40]:
         if x.kind == "demand":
             assert [s.id for s in shared.suggest(x, 10)] == [s.id for s in shared.suggest(x, 10, exact=True)]
+
+
+def test_completed_scores_of_common_terms_are_exact(tmp_path: Path) -> None:
+    """At scale the common terms are left out of retrieval and added back for the candidates by a search of
+    every (term, candidate) pair in the segment's postings: their scores must equal exact scoring's."""
+    listings, _q = numbered()
+    write_segment(listings, tmp_path / "seg")
+    config = Config(exact_below=0, max_df_share=0.02)  # as at a million listings: many terms count as common
+    shared = SharedIndex(Segment(tmp_path / "seg"), config)
+    side = shared.segment.sides["supply"]  # type: ignore[union-attr]
+    compared = 0
+    for x in listings:
+        if x.kind != "demand":
+            continue
+        qw = shared.delta._weights(side, text.grams(x.text))
+        assert shared.delta._terms(side, qw, skip_common=True)[1], "no common term was skipped"
+        exact = {s.id: s for s in shared.suggest(x, 50, exact=True)}
+        for s in shared.suggest(x, 10):
+            if s.id in exact:
+                assert abs(s.lexical - exact[s.id].lexical) < 1e-5 and abs(s.score - exact[s.id].score) < 1e-5
+                compared += 1
+    assert compared > 300
