@@ -117,7 +117,7 @@ def _sections(b: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]
     out.append((_("2. By district"), *_group_table(b["by_district"])))
     out.append((_("3. By industry"), *_group_table(b["by_industry"])))
     out.append((_("4. Key enterprises not yet resumed"), [_("Enterprise"), _("District"), _("Status")],
-                [[e.name, e.region.name, ResumptionStatus(e.day_status).label if e.day_status else _("not reported")]
+                [[e.name, e.region.name, str(ResumptionStatus(e.day_status).label) if e.day_status else _("not reported")]
                  for e in b["key_not_resumed"]]))
     out.append((_("5. Key problems at the leadership task forces"),
                 [_("Ledger number"), _("Enterprise"), _("Problem"), _("Responsible unit"), _("Deadline")],

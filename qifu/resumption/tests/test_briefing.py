@@ -36,6 +36,20 @@ def test_briefing_files(client: Any, rw: Any) -> None:
     assert "锦江区" not in "\n".join(c.text for t in scoped.tables for row in t.rows for c in row.cells)
 
 
+def test_briefing_files_list_key_enterprises_not_resumed(rw: Any) -> None:
+    """The status of a key enterprise that has not resumed is written as text (openpyxl refuses lazy labels)."""
+    rw.ent_lqy2.key_enterprise = True
+    rw.ent_lqy2.save(update_fields=["key_enterprise"])
+    with translation.override("zh-hans"):
+        data = briefing.build(user=rw.leader, day=DAY)
+        assert [e.pk for e in data["key_not_resumed"]] == [rw.ent_lqy2.pk]
+        book = load_workbook(io.BytesIO(briefing.to_xlsx(data)))
+        doc = Document(io.BytesIO(briefing.to_docx(data)))
+    rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    assert [rw.ent_lqy2.name, rw.ent_lqy2.region.name, "未复工"] in [r[:3] for r in rows]
+    assert "未复工" in [c.text for t in doc.tables for row in t.rows for c in row.cells]
+
+
 def test_morning_delivery_once_per_reader(rw: Any) -> None:
     from qifu.notifications.models import Notification
 
