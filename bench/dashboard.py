@@ -5,8 +5,8 @@ whole area's briefing, read from the per-day rollup, against aggregating the raw
 
 Builds, in a throwaway database: N enterprises (default 100,000; --quick 5,000) spread over Sichuan's counties
 and the manufacturing divisions, one status report per enterprise and day for D days (default 90; --quick 30)
-on a rising resumption curve, and the rollup summed as the rows are made (PostgreSQL: COPY; SQLite:
-executemany); then checks that the rollup equals ``rollup.rebuild`` for the last day.
+on a rising resumption curve, and the rollup summed as the rows are made (``core.bulk.insert``: COPY on PostgreSQL,
+executemany on SQLite); then checks that the rollup equals ``rollup.rebuild`` for the last day.
 
 scale     enterprises, days, reports, rollup_rows, database, generate_s
 metrics   day_ms        selectors.day_figures for the last day, leadership scope (rollup), median of 5
@@ -41,21 +41,10 @@ def _args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _insert(connection: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)  # "full" is reserved in PostgreSQL
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
-
 def build(n: int, days: int) -> tuple[Any, dict[str, Any]]:
     from django.db import connection, transaction
 
+    from qifu.core import bulk
     from qifu.enterprises.models import Enterprise
     from qifu.organisations.choices import Role, UnitKind
     from qifu.organisations.models import Industry, Region, RoleGrant, Unit, User
@@ -65,15 +54,14 @@ def build(n: int, days: int) -> tuple[Any, dict[str, Any]]:
     started = time.perf_counter()
     counties = list(Region.objects.filter(code__startswith="51", level=3).values_list("code", flat=True))
     industries = list(Industry.objects.filter(parent_id="C").values_list("code", flat=True))
-    ops = connection.ops
     with transaction.atomic():
         unit = Unit.objects.create(name="领导专班", code="lead-bench", kind=UnitKind.LEADERSHIP_TASK_FORCE,
                                    region_id="510000")
         leader = User.objects.create(username="bench-leader")
         RoleGrant.objects.create(user=leader, role=Role.LEADERSHIP, unit=unit)
-        now = ops.adapt_datetimefield_value(datetime.now().astimezone())
+        now = datetime.now().astimezone()
         homes = [(rng.choice(counties), rng.choice(industries)) for _ in range(n)]
-        _insert(connection, Enterprise._meta.db_table,
+        bulk.insert(Enterprise,
                 ["name", "credit_code", "region_id", "industry_id", "above_scale", "key_enterprise", "address",
                  "headcount", "is_external", "version", "created_at", "updated_at"],
                 [(f"企业{i}", f"91510000{i:010d}", r, ind, True, i % 50 == 0, "", 100, False, 1, now, now)
@@ -84,9 +72,8 @@ def build(n: int, days: int) -> tuple[Any, dict[str, Any]]:
         slot = {"not_resumed": 1, "partly": 2, "resumed": 3, "full": 4}
         reports = 0
         for d in range(days):
-            day = ops.adapt_datefield_value(START + timedelta(days=d))
-            stamp = ops.adapt_datetimefield_value(datetime.combine(START + timedelta(days=d),
-                                                                   datetime.min.time()).astimezone())
+            day = START + timedelta(days=d)
+            stamp = datetime.combine(day, datetime.min.time()).astimezone()
             rows = []
             for eid, (region, industry) in zip(ids, homes, strict=True):
                 x = d - pace[region] - (eid % 40)
@@ -101,15 +88,15 @@ def build(n: int, days: int) -> tuple[Any, dict[str, Any]]:
                 acc[5] += 100
                 acc[6] += on_duty
                 acc[7] += capacity
-            _insert(connection, StatusReport._meta.db_table,
+            bulk.insert(StatusReport,
                     ["enterprise_id", "date", "status", "employees_expected", "employees_on_duty", "capacity",
                      "obstacle", "remarks", "region_id", "industry_id", "channel", "reported_by_id", "reported_at",
                      "is_current"], rows)
             reports += len(rows)
-        _insert(connection, DailyFigure._meta.db_table,
+        bulk.insert(DailyFigure,
                 ["date", "region_id", "industry_id", "reported", "not_resumed", "partly", "resumed", "full",
                  "employees_expected", "employees_on_duty", "capacity_sum"],
-                [(ops.adapt_datefield_value(START + timedelta(days=d)), r, i, *acc) for (d, r, i), acc in sums.items()])
+                [(START + timedelta(days=d), r, i, *acc) for (d, r, i), acc in sums.items()])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

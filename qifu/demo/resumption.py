@@ -17,8 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-
+from qifu.core import bulk
 from qifu.core.workdays import SHANGHAI
 from qifu.resumption import rollup
 from qifu.resumption.models import DailyFigure, PowerAccount, PowerReading, StatusReport
@@ -79,19 +78,6 @@ def _day_values(rng: random.Random, path: Path, i: int, headcount: int) -> tuple
     return "full", int(headcount * rng.uniform(0.95, 1.0)), rng.randint(95, 110), ""
 
 
-def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)  # "full" is reserved in PostgreSQL
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
-                               rows)
-
-
 def load_resumption(ctx: sc.Context) -> None:
     """Daily reports for every demo enterprise, power accounts and readings, then the rollup (once)."""
     ids = ctx.enterprises
@@ -99,11 +85,9 @@ def load_resumption(ctx: sc.Context) -> None:
         ctx.say("  resumption reports: already loaded")
         return
     rng = sc.rng_for("resumption")
-    adapt_dt = connection.ops.adapt_datetimefield_value
-    adapt_d = connection.ops.adapt_datefield_value
-    day_values = [adapt_d(d) for d in DAYS]
-    stamps = [[adapt_dt(datetime.combine(d, time(8, m), tzinfo=SHANGHAI)) for m in range(0, 60, 7)] for d in DAYS]
-    power_now = adapt_dt(datetime.combine(LAST_DAY + timedelta(days=1), time(6), tzinfo=SHANGHAI))
+    day_values = list(DAYS)
+    stamps = [[datetime.combine(d, time(8, m), tzinfo=SHANGHAI) for m in range(0, 60, 7)] for d in DAYS]
+    power_now = datetime.combine(LAST_DAY + timedelta(days=1), time(6), tzinfo=SHANGHAI)
     reports: list[tuple[Any, ...]] = []
     readings: list[tuple[Any, ...]] = []
     accounts: list[PowerAccount] = []
@@ -144,13 +128,13 @@ def load_resumption(ctx: sc.Context) -> None:
                 load = rng.uniform(0.5, 0.8)  # reports say closed, the meter says running
             readings.append((eid, f"028{eid:08d}", day, round(float(baseline) * load * rng.uniform(0.9, 1.1), 1),
                              power_now))
-    _insert(StatusReport._meta.db_table,
+    bulk.insert(StatusReport,
             ["enterprise_id", "date", "status", "employees_expected", "employees_on_duty", "capacity", "obstacle",
              "remarks", "region_id", "industry_id", "channel", "reported_by_id", "reported_at", "is_current"], reports)
     PowerAccount.objects.bulk_create(accounts, batch_size=sc.BATCH, ignore_conflicts=True)
-    _insert(PowerReading._meta.db_table, ["enterprise_id", "meter", "date", "kwh", "imported_at"], readings)
+    bulk.insert(PowerReading, ["enterprise_id", "meter", "date", "kwh", "imported_at"], readings)
     DailyFigure.objects.filter(date__range=(FIRST_DAY, LAST_DAY)).delete()
-    _insert(DailyFigure._meta.db_table, ["date", "region_id", "industry_id", *rollup.FIELDS],
+    bulk.insert(DailyFigure, ["date", "region_id", "industry_id", *rollup.FIELDS],
             [(day_values[i], region, industry, *acc) for (i, region, industry), acc in sums.items()])
     ctx.created["status_reports"] += len(reports)
     ctx.created["power_readings"] += len(readings)
