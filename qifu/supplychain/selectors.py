@@ -94,6 +94,40 @@ def open_health_events(enterprise_ids: Iterable[int]) -> dict[int, datetime]:
     return found
 
 
+def downstream_tiers(supplier_ids: Iterable[int], *, within: Iterable[int] | None = None) -> dict[int, dict[int, int]]:
+    """{firm of ``within`` (None: any firm): {supplier: tier}} for the firms each of ``supplier_ids`` delivers to
+    at any tier:
+    1 for its direct buyers, 2 for their buyers, and so on (the fewest links, at most MAX_TIERS; cycles stop).
+
+    Read downstream from the suppliers, one query per tier over the links out of the firms reached in the
+    tier before: the work is the suppliers' downstream cone (the few firms with an open health event reach a
+    small part of the network), not the network, and not the upstream of a plant of ten thousand suppliers.
+    Every link counts, whoever may see it: the caller decides which firms of ``within`` the user may see."""
+    wanted = None if within is None else set(within)
+    found: dict[int, dict[int, int]] = {}
+    reached: dict[int, set[int]] = {s: {s} for s in set(supplier_ids)}  # firm → the suppliers that reached it
+    frontier = {s: {s} for s in reached}  # firm → the suppliers that reached it in the tier before
+    for tier in range(1, MAX_TIERS + 1):
+        if not frontier or wanted == set():
+            break
+        firms = sorted(frontier)
+        following: dict[int, set[int]] = {}
+        for start in range(0, len(firms), STATUS_CHUNK):
+            pairs = (SupplyLink.objects.filter(supplier_id__in=firms[start:start + STATUS_CHUNK]).order_by()
+                     .values_list("supplier_id", "buyer_id").distinct())
+            for supplier, buyer in pairs:
+                new = frontier[supplier] - reached.setdefault(buyer, set())
+                if not new:
+                    continue
+                reached[buyer] |= new
+                following.setdefault(buyer, set()).update(new)
+                if wanted is None or buyer in wanted:
+                    for source in new:
+                        found.setdefault(buyer, {})[source] = tier
+        frontier = following
+    return found
+
+
 def is_blocked(status: str | None) -> bool:
     return status not in RESUMED_STATUSES
 

@@ -54,12 +54,12 @@ def region(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request),
                                      rank=request.GET.get("rank", "plants"))
-    # Open health events at a listed plant or its suppliers, and at a listed blocking supplier (one query each).
+    # Open health events at a listed plant or its suppliers at any tier, and at a listed blocking supplier (its
+    # own event: shown like the plant analysis shows it, wherever the supplier is).
     from qifu.workforce.selectors import health_warnings
 
-    data["plant_health"] = health_warnings([r["plant"].pk for r in data["plants"]])
-    data["supplier_health"] = {pk: [w for w in ws if w["kind"] == "own"] for pk, ws in
-                               health_warnings([b["supplier"].pk for b in data["blockers"]]).items()}
+    data["plant_health"] = health_warnings(user=request.user, enterprise_ids=[r["plant"].pk for r in data["plants"]])
+    data["supplier_health"] = selectors.open_health_events([b["supplier"].pk for b in data["blockers"]])
     return render(request, "supplychain/region.html", {**data, "method": selectors.METHOD})
 
 

@@ -633,6 +633,14 @@ def health_event_report(*, actor: User, data: HealthEventInput, now: datetime | 
 
     recipients += [c.user for c in EnterpriseContact.objects.filter(enterprise__in=customers, user__isnull=False)
                    .select_related("user")]
+    # The firms further down the supply chain (its buyers' buyers, at any tier) are told as well: a plant three
+    # tiers down stops as surely as a direct buyer when the supplier closes.
+    from qifu.supplychain.selectors import downstream_tiers
+
+    further = set(downstream_tiers([enterprise.pk])) - {c.pk for c in customers} - {enterprise.pk}
+    if further:
+        recipients += [c.user for c in EnterpriseContact.objects.filter(enterprise_id__in=further, user__isnull=False)
+                       .select_related("user")]
     # The notice carries no personal data: the description is what happened, not who.
     notify.notify(recipients=recipients, code=notices.HEALTH_OPENED,
                   params={"enterprise": enterprise.name, "description": event.description[:200]},

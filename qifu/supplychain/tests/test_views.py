@@ -107,14 +107,48 @@ def test_the_region_view_marks_plants_and_blocking_suppliers_with_an_open_health
     client.force_login(sc.admin)
     url = "/supplychain/?date=2020-02-20&within=30"
     assert "health-event" not in client.get(url).content.decode()
-    # JJ Steel has not resumed and can stop the plant through JJ Foods: it is a blocking supplier of the region
+    # JJ Steel has not resumed and can stop the plant through JJ Foods: it is a blocking supplier of the region,
+    # and the plant two links down is marked too
     at_blocker = workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
         enterprise_id=sc.sub.pk, person_name="张三", description="新入职员工发热"))
     html = client.get(url).content.decode()
-    assert html.count("health-event") == 1
-    # an event at the plant's own supplier (Chongqing) marks the plant's row as well
+    assert html.count("health-event") == 2
+    # an event at the plant's own supplier (Chongqing) as well: the plant's row keeps its one mark
     workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
         enterprise_id=sc.ent_cq.pk, person_name="李四", description="发热"))
     assert client.get(url).content.decode().count("health-event") == 3  # the plant, JJ Steel and Chongqing
     workforce.health_event_close(actor=sc.admin, event_id=at_blocker.pk, status="cleared", outcome="两次核酸阴性")
     assert client.get(url).content.decode().count("health-event") == 2
+
+
+def test_a_second_tier_suppliers_health_event_warns_the_plants_users_on_its_status_pages(client: Any, sc: Any) -> None:
+    from qifu.notifications.models import Notification
+    from qifu.workforce import selectors as workforce_selectors
+    from qifu.workforce import services as workforce
+
+    # JJ Steel delivers to JJ Foods, which delivers to the plant (LQY Motor): the plant is two links down
+    event = workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
+        enterprise_id=sc.sub.pk, person_name="张三", description="新入职员工发热"))
+    assert Notification.objects.filter(recipient=sc.contact_user).exists()  # told, though not a direct buyer
+    client.force_login(sc.contact_user)  # the plant's own contact, on its status pages
+    for url in (f"/enterprises/{sc.ent_lqy.pk}/status/", f"/enterprises/{sc.ent_lqy.pk}/status/history/",
+                f"/enterprises/{sc.ent_lqy.pk}/"):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'data-tier="2"' in html and "JJ Steel" in html, url
+    assert "2级供应商" in client.get(f"/enterprises/{sc.ent_lqy.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    client.force_login(sc.commissioner)
+    body = client.get(f"/api/v1/workforce/enterprises/{sc.ent_lqy.pk}/warnings").json()
+    assert [(w["enterprise"], w["kind"], w["tier"]) for w in body] == [("JJ Steel", "supplier", 2)]
+    assert 'data-tier="2"' in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+    # the direct buyer is warned at tier 1
+    assert workforce_selectors.health_warnings(user=sc.admin, enterprise_ids=[sc.ent_jj.pk])[sc.ent_jj.pk][0][
+        "tier"] == 1
+    # an unrelated user: the plant's pages are not theirs, and the warning is not given to them either
+    client.force_login(sc.commissioner2)
+    assert client.get(f"/enterprises/{sc.ent_lqy.pk}/status/history/").status_code == 404
+    assert client.get(f"/api/v1/workforce/enterprises/{sc.ent_lqy.pk}/warnings").status_code == 404
+    assert workforce_selectors.health_warnings(user=sc.commissioner2, enterprise_ids=[sc.ent_lqy.pk]) == {}
+    assert 'data-tier' not in client.get(f"/enterprises/{sc.ent_lqy2.pk}/").content.decode()  # not downstream
+    workforce.health_event_close(actor=sc.admin, event_id=event.pk, status="cleared", outcome="两次核酸阴性")
+    client.force_login(sc.contact_user)
+    assert "data-tier" not in client.get(f"/enterprises/{sc.ent_lqy.pk}/status/history/").content.decode()
