@@ -205,10 +205,10 @@ def network_firms(enterprise_ids: Iterable[int]) -> dict[int, Enterprise]:
 
 
 def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> set[int]:
-    """Of a plant and its network, the firms whose supplier list the user may change (a link is changed by who
-    may change its buyer), in one query."""
+    """Of a plant and its network, the firms whose supplier list the user may change (access.SUPPLIERS: who may
+    change the firm, and the plant's commissioner anywhere upstream of it), in one query."""
     ids = {plant_id} | {lk.buyer_id for lk in links} | {lk.supplier_id for lk in links}
-    return set(Enterprise.objects.restrict(user, access.CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(Enterprise.objects.restrict(user, access.SUPPLIERS).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _graph_link(link: SupplyLink) -> tts.Link:

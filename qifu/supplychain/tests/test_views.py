@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from qifu.core.models import Event
 from qifu.supplychain.models import SupplyLink
@@ -17,9 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_commissioner_adds_a_link_to_the_plant_or_a_supplier(client: Any, sc: Any) -> None:
     client.force_login(sc.admin)  # may change every firm: any buyer of the network is offered (a second tier)
     assert "JJ Foods" in client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/").content.decode()
-    client.force_login(sc.commissioner)  # may change the plant only: its own supplier list
+    client.force_login(sc.team_leader)  # a commissioner of an enterprise outside this network: not theirs
+    assert client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/").status_code == 404
+    client.force_login(sc.commissioner)  # the plant's commissioner: its supplier list at every tier
     page = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/").content.decode()
-    assert "JJ Foods" not in page and "LQY Motor" in page
+    assert "JJ Foods" in page and "LQY Motor" in page
     before = SupplyLink.objects.count()
     bad = client.post(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/", {
         "buyer": sc.ent_lqy.pk, "supplier_credit_code": "91510000MA0000000X", "part": "", "stock_days": "-1"})
@@ -152,3 +155,43 @@ def test_a_second_tier_suppliers_health_event_warns_the_plants_users_on_its_stat
     workforce.health_event_close(actor=sc.admin, event_id=event.pk, status="cleared", outcome="两次核酸阴性")
     client.force_login(sc.contact_user)
     assert "data-tier" not in client.get(f"/enterprises/{sc.ent_lqy.pk}/status/history/").content.decode()
+
+
+def test_the_plants_commissioner_changes_a_second_tier_link_and_nobody_else_does(client: Any, sc: Any) -> None:
+    # JJ Steel → JJ Foods is a second-tier link of the plant: JJ Foods is not the commissioner's enterprise
+    client.force_login(sc.commissioner)
+    page = client.get(f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20").content.decode()
+    assert f'data-link="{sc.l_sub.pk}"' in page
+    url = f"/supplychain/links/{sc.l_sub.pk}/edit/?plant={sc.ent_lqy.pk}"
+    form = {"part": "steel", "critical": "on", "stock_days": "4", "version": 1}
+    assert client.post(url, form).status_code == 302
+    sc.l_sub.refresh_from_db()
+    assert (sc.l_sub.part, float(sc.l_sub.stock_days), sc.l_sub.version) == ("steel", 4.0, 2)
+    assert Event.objects.filter(code="supplychain.link_updated", actor=sc.commissioner,
+                                target_id=str(sc.l_sub.pk)).exists()
+    r = client.post(f"/supplychain/plants/{sc.ent_lqy.pk}/links/new/", {  # a third tier, under JJ Steel
+        "buyer": sc.sub.pk, "supplier_credit_code": sc.ent_project.credit_code, "part": "ore", "critical": "on",
+        "stock_days": "5"})
+    assert r.status_code == 302
+    third = SupplyLink.objects.get(part="ore")
+    assert (third.buyer, third.supplier) == (sc.sub, sc.ent_project)
+    assert Event.objects.filter(code="supplychain.link_created", actor=sc.commissioner).exists()
+    # commissioners of other enterprises: they see the link (officials read every link) but may not change it
+    for other in (sc.team_leader, sc.commissioner2):
+        client.force_login(other)
+        assert client.get(url).status_code == 403
+        assert client.post(f"/supplychain/links/{third.pk}/delete/").status_code == 403
+        r = client.patch(f"/api/v1/supplychain/links/{sc.l_sub.pk}", {"version": 2, "part": "x", "stock_days": 1},
+                         content_type="application/json")
+        assert r.status_code == 403
+        r = client.post("/api/v1/supplychain/links", {"buyer_id": sc.ent_jj.pk, "supplier_id": sc.ent_project.pk,
+                                                      "part": "x", "stock_days": 1}, content_type="application/json")
+        assert r.status_code in (403, 404)
+    sc.l_sub.refresh_from_db()
+    assert sc.l_sub.version == 2 and SupplyLink.objects.filter(pk=third.pk).exists()
+    client.force_login(sc.commissioner)
+    assert client.delete(f"/api/v1/supplychain/links/{third.pk}").status_code == 204
+    assert Event.objects.filter(code="supplychain.link_deleted", actor=sc.commissioner).exists()
+    # once the assignment ends, the plant's network is no longer theirs
+    sc.commissioner.commissioner_assignments.update(ended_at=timezone.now())
+    assert client.post(url, {**form, "version": 2}).status_code in (403, 404)
