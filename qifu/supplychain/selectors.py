@@ -281,6 +281,37 @@ class Analysis:
         return days_label(self.days_to_stop)
 
 
+# The orders of a plant's supplier list; "critical" first: what the plant's people must look at before the rest.
+SUPPLIER_ORDERS = ("critical", "tier", "name")
+SUPPLIER_SHOWS = ("all", "blocked", "resumed")
+
+
+def _critical_key(row: SupplierRow) -> tuple[Any, ...]:
+    """Most critical first: the blocked suppliers in their rank (fewest days the plant survives, then share, then
+    tier), then the resumed ones by the days the plant would survive if they stopped (a single source with little
+    stock first; one covered by an alternative or by stock on every chain last), then tier and name."""
+    return (not row.blocked, row.rank or 0, row.tts, row.tier, row.enterprise.name, row.enterprise.pk)
+
+
+def supplier_rows(analysis: Analysis, *, order: str = "critical", show: str = "all",
+                  query: str = "") -> list[SupplierRow]:
+    """The plant's suppliers (every tier) filtered by status (``show``) and a name or credit-code fragment, in
+    ``order``; the analysis' own figures stay computed over all of them."""
+    rows = analysis.suppliers
+    if show == "blocked":
+        rows = [r for r in rows if r.blocked]
+    elif show == "resumed":
+        rows = [r for r in rows if not r.blocked]
+    query = query.strip().casefold()
+    if query:
+        rows = [r for r in rows if query in r.enterprise.name.casefold() or query in r.enterprise.credit_code.casefold()]
+    if order == "tier":
+        return sorted(rows, key=lambda r: (r.tier, r.enterprise.name, r.enterprise.pk))
+    if order == "name":
+        return sorted(rows, key=lambda r: (r.enterprise.name, r.enterprise.pk))
+    return sorted(rows, key=_critical_key)
+
+
 def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:
     """The impact analysis of one plant the user may see, on ``day``."""
     plant = access.get_or_404(Enterprise.objects.select_related("region"), user, access.VIEW, pk=plant_id)

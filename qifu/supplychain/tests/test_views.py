@@ -195,3 +195,34 @@ def test_the_plants_commissioner_changes_a_second_tier_link_and_nobody_else_does
     # once the assignment ends, the plant's network is no longer theirs
     sc.commissioner.commissioner_assignments.update(ended_at=timezone.now())
     assert client.post(url, {**form, "version": 2}).status_code in (403, 404)
+
+
+def test_the_supplier_list_comes_a_page_at_a_time_most_critical_first(client: Any, sc: Any) -> None:
+    from qifu.core.testing.factories import EnterpriseFactory
+
+    bolts = [EnterpriseFactory(name=f"Bolt maker {i:02d}", region=sc.ent_lqy.region) for i in range(60)]
+    SupplyLink.objects.bulk_create([SupplyLink(buyer=sc.ent_lqy, supplier=e, part="bolts", stock_days=20 + i)
+                                    for i, e in enumerate(bolts)])  # none has reported: all 60 not resumed
+    client.force_login(sc.commissioner)
+    url = f"/supplychain/plants/{sc.ent_lqy.pk}/?date=2020-02-20"
+    first = client.get(url)
+    html = first.content.decode()
+    assert html.count('data-row="') == 50 and html.count('data-supplier="') == 50  # both tables, a page each
+    assert first.context["page"][0].enterprise == sc.ent_lqy2  # the bottleneck (4 days) opens the list
+    assert [r.enterprise.name for r in first.context["page"][:3]] == ["LQY Parts", "JJ Steel", "CQ Supplier"]
+    assert "64" in html and "/ 65" in html  # the figures count every supplier, not the page
+    second = client.get(f"{url}&page=2")
+    rows = [r.enterprise.name for r in second.context["page"]]
+    assert len(rows) == 15 and rows[-2:] == ["Deyang Castings", "JJ Foods"]  # covered by an alternative; resumed
+    assert second.context["a"].days_to_stop == 4 and len(second.context["a"].blocked) == 64
+    by_name = client.get(f"{url}&sort=name&show=blocked").content.decode()
+    assert "sort=name" in by_name and "show=blocked" in by_name and "page=2" in by_name  # the pager keeps them
+    found = client.get(f"{url}&q=bolt+maker+0").context
+    assert [r.enterprise.name for r in found["page"]] == [f"Bolt maker 0{i}" for i in range(10)]
+    body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20&page=2").json()
+    assert (body["supplier_total"], body["blocked_total"], body["count"], body["page_size"]) == (65, 64, 65, 50)
+    assert len(body["suppliers"]) == 15 and body["suppliers"][-1]["name"] == "JJ Foods" and body["days_to_stop"] == 4
+    body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20&show=resumed").json()
+    assert body["count"] == 1 and [s["name"] for s in body["suppliers"]] == ["JJ Foods"]
+    body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20&page_size=3").json()
+    assert [s["name"] for s in body["suppliers"]] == ["LQY Parts", "JJ Steel", "CQ Supplier"]
