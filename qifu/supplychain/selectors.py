@@ -312,6 +312,34 @@ def supplier_rows(analysis: Analysis, *, order: str = "critical", show: str = "a
     return sorted(rows, key=_critical_key)
 
 
+GRAPH_SUPPLIERS = 300  # suppliers drawn in a plant's graph: past a few hundred nodes nobody reads it
+
+
+def graph_suppliers(analysis: Analysis, limit: int | None = None) -> list[SupplierRow]:
+    """The suppliers a plant's graph draws: all of them up to ``limit``; past it the most critical (the list's
+    first page order) with, for each, the firms between it and the plant one tier at a time, so every node drawn
+    connects to the plant, until ``limit`` (GRAPH_SUPPLIERS) is reached."""
+    limit = GRAPH_SUPPLIERS if limit is None else limit
+    if len(analysis.suppliers) <= limit:
+        return analysis.suppliers
+    by_id = {r.enterprise.pk: r for r in analysis.suppliers}
+    tier = {analysis.plant.pk: 0, **{eid: r.tier for eid, r in by_id.items()}}
+    towards: dict[int, int] = {}  # a supplier → one buyer a tier nearer the plant
+    for lk in analysis.links:
+        if lk.supplier_id not in towards and tier.get(lk.buyer_id) == tier.get(lk.supplier_id, 0) - 1:
+            towards[lk.supplier_id] = lk.buyer_id
+    chosen: dict[int, None] = {}
+    for row in sorted(analysis.suppliers, key=_critical_key):
+        chain, eid = [], row.enterprise.pk
+        while eid in by_id and eid not in chosen:
+            chain.append(eid)
+            eid = towards.get(eid, analysis.plant.pk)
+        if len(chosen) + len(chain) > limit:
+            break
+        chosen.update(dict.fromkeys(chain))
+    return [by_id[eid] for eid in chosen]
+
+
 def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:
     """The impact analysis of one plant the user may see, on ``day``."""
     plant = access.get_or_404(Enterprise.objects.select_related("region"), user, access.VIEW, pk=plant_id)

@@ -73,19 +73,23 @@ def region(request: HttpRequest) -> HttpResponse:
 
 def graph_data(analysis: selectors.Analysis) -> dict[str, Any]:
     """Nodes and links for the ECharts graph: colour (category) by status, columns by tier, grouped within a
-    tier by coordination level (region), the region and level in each node's tooltip."""
+    tier by coordination level (region), the region and level in each node's tooltip; a large network draws its
+    most critical suppliers only (selectors.graph_suppliers), the tables list every one."""
     levels = list(Level)
+    drawn = selectors.graph_suppliers(analysis)
+    ids = {analysis.plant.pk} | {r.enterprise.pk for r in drawn}
     nodes = [{"id": str(analysis.plant.pk), "name": analysis.plant.name, "tier": 0, "status": analysis.plant_status,
               "blocked": False, "category": 0, "tts": None, "region": analysis.plant.region.name, "level": "",
               "order": 0}]
-    for r in analysis.suppliers:
+    for r in drawn:
         nodes.append({"id": str(r.enterprise.pk), "name": r.enterprise.name, "tier": r.tier, "status": r.status,
                       "blocked": r.blocked, "category": 1 if r.blocked else 2, "tts": r.tts_days,
                       "region": r.enterprise.region.name, "level": r.level_label, "rank": r.rank,
                       "order": levels.index(Level(r.level))})
     links = [{"source": str(lk.supplier_id), "target": str(lk.buyer_id), "part": lk.part,
-              "stock": float(lk.stock_days)} for lk in analysis.links]
-    return {"nodes": nodes, "links": links,
+              "stock": float(lk.stock_days)} for lk in analysis.links
+             if lk.supplier_id in ids and lk.buyer_id in ids]
+    return {"nodes": nodes, "links": links, "drawn": len(drawn), "total": len(analysis.suppliers),
             "categories": [_("Plant"), _("Not resumed"), _("Resumed")]}
 
 

@@ -197,8 +197,9 @@ def test_the_plants_commissioner_changes_a_second_tier_link_and_nobody_else_does
     assert client.post(url, {**form, "version": 2}).status_code in (403, 404)
 
 
-def test_the_supplier_list_comes_a_page_at_a_time_most_critical_first(client: Any, sc: Any) -> None:
+def test_the_supplier_list_comes_a_page_at_a_time_most_critical_first(client: Any, sc: Any, monkeypatch: Any) -> None:
     from qifu.core.testing.factories import EnterpriseFactory
+    from qifu.supplychain import selectors
 
     bolts = [EnterpriseFactory(name=f"Bolt maker {i:02d}", region=sc.ent_lqy.region) for i in range(60)]
     SupplyLink.objects.bulk_create([SupplyLink(buyer=sc.ent_lqy, supplier=e, part="bolts", stock_days=20 + i)
@@ -226,3 +227,13 @@ def test_the_supplier_list_comes_a_page_at_a_time_most_critical_first(client: An
     assert body["count"] == 1 and [s["name"] for s in body["suppliers"]] == ["JJ Foods"]
     body = client.get(f"/api/v1/supplychain/plants/{sc.ent_lqy.pk}/analysis?date=2020-02-20&page_size=3").json()
     assert [s["name"] for s in body["suppliers"]] == ["LQY Parts", "JJ Steel", "CQ Supplier"]
+    # the graph draws the most critical suppliers only, each with the firms between it and the plant
+    assert "graph-partial" not in html and len(first.context["graph"]["nodes"]) == 66
+    assert [r.enterprise.name for r in selectors.graph_suppliers(first.context["a"], limit=3)] == [
+        "LQY Parts", "JJ Steel", "JJ Foods"]
+    monkeypatch.setattr(selectors, "GRAPH_SUPPLIERS", 10)
+    capped = client.get(url)
+    graph = capped.context["graph"]
+    assert "graph-partial" in capped.content.decode() and (graph["drawn"], graph["total"]) == (10, 65)
+    drawn = {n["id"] for n in graph["nodes"]}
+    assert len(drawn) == 11 and all(lk["source"] in drawn and lk["target"] in drawn for lk in graph["links"])
