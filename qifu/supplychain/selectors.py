@@ -80,7 +80,7 @@ def latest_statuses(enterprise_ids: Iterable[int], day: date) -> dict[int, tuple
 
 def open_health_events(enterprise_ids: Iterable[int]) -> dict[int, datetime]:
     """{enterprise id: when its earliest open health event (suspected case) was reported} for these firms, at any
-    tier of a network (the event's own warning reaches only the customers named when it was reported)."""
+    tier of a network (the status pages warn every firm downstream: workforce.selectors.health_warnings)."""
     from qifu.workforce.choices import HealthStatus
     from qifu.workforce.models import HealthEvent
 

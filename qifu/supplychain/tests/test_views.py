@@ -133,6 +133,7 @@ def test_a_second_tier_suppliers_health_event_warns_the_plants_users_on_its_stat
     event = workforce.health_event_report(actor=sc.admin, data=workforce.HealthEventInput(
         enterprise_id=sc.sub.pk, person_name="张三", description="新入职员工发热"))
     assert Notification.objects.filter(recipient=sc.contact_user).exists()  # told, though not a direct buyer
+    assert event.notified == ["JJ Foods", "LQY Motor"] and list(event.customers.all()) == [sc.ent_jj]
     client.force_login(sc.contact_user)  # the plant's own contact, on its status pages
     for url in (f"/enterprises/{sc.ent_lqy.pk}/status/", f"/enterprises/{sc.ent_lqy.pk}/status/history/",
                 f"/enterprises/{sc.ent_lqy.pk}/"):
