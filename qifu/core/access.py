@@ -12,7 +12,9 @@ Scopes (issue 2):
   enterprises served by the commissioners of their team;
 - command center staff and economic bureau staff: the enterprises of their unit's region;
 - task force and department staff: the enterprises whose problems were routed to their unit;
-- problems: those of the enterprises one sees, plus those ever routed to one's units.
+- problems: those of the enterprises one sees, plus those ever routed to one's units;
+- supply links: everyone official reads them; a link is changed by who may change its buyer's supplier list
+  (SUPPLIERS): who may change the buyer, and the commissioner of a plant anywhere upstream of it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ CHANGE = "change"
 ADD = "add"
 DELETE = "delete"
 ASSIGN = "assign"  # assign a commissioner to an enterprise
+SUPPLIERS = "suppliers"  # change an enterprise's supplier list: add, change or remove the links it buys through
 
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
@@ -121,6 +124,8 @@ Rule = Callable[[Any, str], Q]
 
 
 def _enterprise_rule(user: Any, action: str) -> Q:
+    if action == SUPPLIERS:
+        return _supplier_list_rule(user)
     q = _enterprise_scope(user, action)
     if action == VIEW and q != EVERYTHING:
         q |= _enterprises_routed_to_my_units(user)
@@ -141,6 +146,35 @@ def _external_suppliers_served(user: Any) -> Q:
     tier1 = SupplyLink.objects.filter(buyer_id__in=mine).values("supplier_id")
     tier2 = SupplyLink.objects.filter(buyer_id__in=tier1).values("supplier_id")
     return Q(is_external=True) & (Q(pk__in=tier1) | Q(pk__in=tier2))
+
+
+def _supplier_list_rule(user: Any) -> Q:
+    """Whose supplier list a user may change: the enterprises they may change, and for a commissioner every firm
+    upstream of an enterprise they serve, at any tier — the supply chain of their plant is what they coordinate
+    (一户一专员), so a second-tier link is theirs to correct as much as a first-tier one."""
+    q = _enterprise_rule(user, CHANGE)
+    if q == EVERYTHING:
+        return q
+    return q | _upstream_of_served(user)
+
+
+def _upstream_of_served(user: Any) -> Q:
+    """The firms upstream (any tier) of the enterprises the user serves as commissioner, as one recursive query
+    the database runs as a subquery (the chain dedupes firms, so cycles in the data end it)."""
+    if not has_role(user, Role.COMMISSIONER):
+        return NOTHING
+    from django.db.models.expressions import RawSQL
+
+    from qifu.enterprises.models import CommissionerAssignment
+    from qifu.supplychain.models import SupplyLink
+
+    # Table and column names come from the models; the user is a parameter.
+    names = {"assignments": CommissionerAssignment._meta.db_table, "links": SupplyLink._meta.db_table}
+    chain = ("WITH RECURSIVE chain(firm) AS (SELECT enterprise_id FROM {assignments} WHERE commissioner_id = %s "
+             "AND ended_at IS NULL UNION SELECT l.supplier_id FROM {links} l JOIN chain ON l.buyer_id = chain.firm) "
+             "SELECT firm FROM chain")
+    sql = chain.format(**names)
+    return Q(pk__in=RawSQL(sql, [user.pk]))  # noqa: S611
 
 
 def _enterprise_view_parts(user: Any) -> tuple[list[str], Q]:
@@ -420,7 +454,8 @@ RULES: dict[str, Rule] = {
     "resumption.powerreading": _through_enterprise("enterprise_id"),
     "resumption.dailyfigure": lambda user, action: _daily_figure_rule(user, action),
     # supply chains: officials read every link (the city and the province coordinate across districts and
-    # provinces); changes follow the buyer; a raised supplier problem is seen with its ledger problem
+    # provinces); changes follow the buyer's supplier list (SUPPLIERS); a raised supplier problem is seen with
+    # its ledger problem
     "supplychain.supplylink": lambda user, action: _supply_link_rule(user, action),
     "supplychain.supplierproblem": lambda user, action: _through_problem(user, action) if action == VIEW else NOTHING,
     # workforce return: rosters follow the enterprise; plans and trips also the transport department of its
@@ -455,7 +490,16 @@ def _supply_link_rule(user: Any, action: str) -> Q:
             return NOTHING
         visible = Enterprise.objects.filter(cond).values("pk")
         return Q(buyer_id__in=visible) | Q(supplier_id__in=visible)
-    return _through_enterprise("buyer_id")(user, action)
+    # A link is changed by who may change its buyer's supplier list (SUPPLIERS: the plant's commissioner also
+    # anywhere upstream of the plant).
+    if has_role(user, Role.ADMINISTRATOR):
+        return EVERYTHING
+    from qifu.enterprises.models import Enterprise
+
+    cond = _supplier_list_rule(user)
+    if cond == EVERYTHING:
+        return EVERYTHING
+    return NOTHING if cond == NOTHING else Q(buyer_id__in=Enterprise.objects.filter(cond).values("pk"))
 
 
 # --- key projects (issue 7) ----------------------------------------------------------------------

@@ -3,7 +3,7 @@ plant's impact analysis with its method, raising a problem for a blocking suppli
 
 # No "from __future__ import annotations": ninja reads the annotations at import time.
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -98,21 +98,30 @@ def plant_list(request: HttpRequest, date: date | None = None) -> Any:
 
 
 @router.get("/plants/{plant_id}/analysis", response=AnalysisOut,
-            summary="A plant's impact analysis: blocked suppliers at every tier, TTS, days to stop, ranking, method")
-def plant_analysis(request: HttpRequest, plant_id: int, date: date | None = None) -> Any:
+            summary="A plant's impact analysis: blocked suppliers at every tier, TTS, days to stop, ranking, method; "
+                    "the suppliers a page at a time (most critical first), the figures over all of them")
+def plant_analysis(request: HttpRequest, plant_id: int, date: date | None = None,
+                   sort: Literal["critical", "tier", "name"] = "critical",
+                   show: Literal["all", "blocked", "resumed"] = "all", q: str = "",
+                   page: int = 1, page_size: int = PAGE_SIZE) -> Any:
     user = _viewer(request)
+    page, page_size = max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE))
     a = selectors.plant_analysis(user=user, plant_id=plant_id, day=date or latest_day(user))
+    rows = selectors.supplier_rows(a, order=sort, show=show, query=q[:100])
+    start = (page - 1) * page_size
     return {
         "plant_id": a.plant.pk, "plant_name": a.plant.name, "date": a.day, "plant_status": a.plant_status,
         "days_to_stop": a.days_to_stop_label, "bottleneck_id": a.bottleneck.pk if a.bottleneck else None,
         "method": [str(m) for m in selectors.METHOD],
+        "supplier_total": len(a.suppliers), "blocked_total": len(a.blocked), "count": len(rows), "page": page,
+        "page_size": page_size,
         "suppliers": [{
             "id": r.enterprise.pk, "name": r.enterprise.name, "credit_code": r.enterprise.credit_code,
             "region_code": r.enterprise.region_id, "external": r.enterprise.is_external, "tier": r.tier,
             "status": r.status, "status_date": r.status_date, "blocked": r.blocked, "tts_days": r.tts_days,
             "gap_days": r.gap_days, "rank": r.rank, "level": r.level, "via": r.via, "problem": _raised(r.raised),
             "health_event_since": r.health_since,
-        } for r in a.suppliers],
+        } for r in rows[start:start + page_size]],
     }
 
 

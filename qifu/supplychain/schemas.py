@@ -86,7 +86,13 @@ class AnalysisOut(Schema):
     plant_status: str
     days_to_stop: float | None
     bottleneck_id: int | None
-    suppliers: list[SupplierOut]
+    supplier_total: int = Field(description="Suppliers at every tier (the figures above are computed over all)")
+    blocked_total: int = Field(description="Of them, not resumed")
+    count: int = Field(description="Suppliers matching show and q (all pages)")
+    page: int
+    page_size: int
+    suppliers: list[SupplierOut] = Field(description="This page of them, in the order asked (critical: blocked by "
+                                                     "rank, then the fewest days the plant would survive without them)")
     method: list[str]
 
 

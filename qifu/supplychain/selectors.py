@@ -80,7 +80,7 @@ def latest_statuses(enterprise_ids: Iterable[int], day: date) -> dict[int, tuple
 
 def open_health_events(enterprise_ids: Iterable[int]) -> dict[int, datetime]:
     """{enterprise id: when its earliest open health event (suspected case) was reported} for these firms, at any
-    tier of a network (the event's own warning reaches only the customers named when it was reported)."""
+    tier of a network (the status pages warn every firm downstream: workforce.selectors.health_warnings)."""
     from qifu.workforce.choices import HealthStatus
     from qifu.workforce.models import HealthEvent
 
@@ -91,6 +91,40 @@ def open_health_events(enterprise_ids: Iterable[int]) -> dict[int, datetime]:
                 .order_by("enterprise_id", "reported_at").values_list("enterprise_id", "reported_at"))
         for eid, at in rows:
             found.setdefault(eid, at)
+    return found
+
+
+def downstream_tiers(supplier_ids: Iterable[int], *, within: Iterable[int] | None = None) -> dict[int, dict[int, int]]:
+    """{firm of ``within`` (None: any firm): {supplier: tier}} for the firms each of ``supplier_ids`` delivers to
+    at any tier:
+    1 for its direct buyers, 2 for their buyers, and so on (the fewest links, at most MAX_TIERS; cycles stop).
+
+    Read downstream from the suppliers, one query per tier over the links out of the firms reached in the
+    tier before: the work is the suppliers' downstream cone (the few firms with an open health event reach a
+    small part of the network), not the network, and not the upstream of a plant of ten thousand suppliers.
+    Every link counts, whoever may see it: the caller decides which firms of ``within`` the user may see."""
+    wanted = None if within is None else set(within)
+    found: dict[int, dict[int, int]] = {}
+    reached: dict[int, set[int]] = {s: {s} for s in set(supplier_ids)}  # firm → the suppliers that reached it
+    frontier = {s: {s} for s in reached}  # firm → the suppliers that reached it in the tier before
+    for tier in range(1, MAX_TIERS + 1):
+        if not frontier or wanted == set():
+            break
+        firms = sorted(frontier)
+        following: dict[int, set[int]] = {}
+        for start in range(0, len(firms), STATUS_CHUNK):
+            pairs = (SupplyLink.objects.filter(supplier_id__in=firms[start:start + STATUS_CHUNK]).order_by()
+                     .values_list("supplier_id", "buyer_id").distinct())
+            for supplier, buyer in pairs:
+                new = frontier[supplier] - reached.setdefault(buyer, set())
+                if not new:
+                    continue
+                reached[buyer] |= new
+                following.setdefault(buyer, set()).update(new)
+                if wanted is None or buyer in wanted:
+                    for source in new:
+                        found.setdefault(buyer, {})[source] = tier
+        frontier = following
     return found
 
 
@@ -171,10 +205,10 @@ def network_firms(enterprise_ids: Iterable[int]) -> dict[int, Enterprise]:
 
 
 def editable_buyers(*, user: User, plant_id: int, links: list[SupplyLink]) -> set[int]:
-    """Of a plant and its network, the firms whose supplier list the user may change (a link is changed by who
-    may change its buyer), in one query."""
+    """Of a plant and its network, the firms whose supplier list the user may change (access.SUPPLIERS: who may
+    change the firm, and the plant's commissioner anywhere upstream of it), in one query."""
     ids = {plant_id} | {lk.buyer_id for lk in links} | {lk.supplier_id for lk in links}
-    return set(Enterprise.objects.restrict(user, access.CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(Enterprise.objects.restrict(user, access.SUPPLIERS).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _graph_link(link: SupplyLink) -> tts.Link:
@@ -245,6 +279,65 @@ class Analysis:
     @property
     def days_to_stop_label(self) -> float | None:
         return days_label(self.days_to_stop)
+
+
+# The orders of a plant's supplier list; "critical" first: what the plant's people must look at before the rest.
+SUPPLIER_ORDERS = ("critical", "tier", "name")
+SUPPLIER_SHOWS = ("all", "blocked", "resumed")
+
+
+def _critical_key(row: SupplierRow) -> tuple[Any, ...]:
+    """Most critical first: the blocked suppliers in their rank (fewest days the plant survives, then share, then
+    tier), then the resumed ones by the days the plant would survive if they stopped (a single source with little
+    stock first; one covered by an alternative or by stock on every chain last), then tier and name."""
+    return (not row.blocked, row.rank or 0, row.tts, row.tier, row.enterprise.name, row.enterprise.pk)
+
+
+def supplier_rows(analysis: Analysis, *, order: str = "critical", show: str = "all",
+                  query: str = "") -> list[SupplierRow]:
+    """The plant's suppliers (every tier) filtered by status (``show``) and a name or credit-code fragment, in
+    ``order``; the analysis' own figures stay computed over all of them."""
+    rows = analysis.suppliers
+    if show == "blocked":
+        rows = [r for r in rows if r.blocked]
+    elif show == "resumed":
+        rows = [r for r in rows if not r.blocked]
+    query = query.strip().casefold()
+    if query:
+        rows = [r for r in rows if query in r.enterprise.name.casefold() or query in r.enterprise.credit_code.casefold()]
+    if order == "tier":
+        return sorted(rows, key=lambda r: (r.tier, r.enterprise.name, r.enterprise.pk))
+    if order == "name":
+        return sorted(rows, key=lambda r: (r.enterprise.name, r.enterprise.pk))
+    return sorted(rows, key=_critical_key)
+
+
+GRAPH_SUPPLIERS = 300  # suppliers drawn in a plant's graph: past a few hundred nodes nobody reads it
+
+
+def graph_suppliers(analysis: Analysis, limit: int | None = None) -> list[SupplierRow]:
+    """The suppliers a plant's graph draws: all of them up to ``limit``; past it the most critical (the list's
+    first page order) with, for each, the firms between it and the plant one tier at a time, so every node drawn
+    connects to the plant, until ``limit`` (GRAPH_SUPPLIERS) is reached."""
+    limit = GRAPH_SUPPLIERS if limit is None else limit
+    if len(analysis.suppliers) <= limit:
+        return analysis.suppliers
+    by_id = {r.enterprise.pk: r for r in analysis.suppliers}
+    tier = {analysis.plant.pk: 0, **{eid: r.tier for eid, r in by_id.items()}}
+    towards: dict[int, int] = {}  # a supplier → one buyer a tier nearer the plant
+    for lk in analysis.links:
+        if lk.supplier_id not in towards and tier.get(lk.buyer_id) == tier.get(lk.supplier_id, 0) - 1:
+            towards[lk.supplier_id] = lk.buyer_id
+    chosen: dict[int, None] = {}
+    for row in sorted(analysis.suppliers, key=_critical_key):
+        chain, eid = [], row.enterprise.pk
+        while eid in by_id and eid not in chosen:
+            chain.append(eid)
+            eid = towards.get(eid, analysis.plant.pk)
+        if len(chosen) + len(chain) > limit:
+            break
+        chosen.update(dict.fromkeys(chain))
+    return [by_id[eid] for eid in chosen]
 
 
 def plant_analysis(*, user: User, plant_id: int, day: date) -> Analysis:

@@ -93,12 +93,19 @@ def link_errors(data: LinkInput) -> tuple[dict[str, list[str]], dict[str, Any]]:
 
 
 def _buyer(actor: User, buyer_id: int) -> Enterprise:
-    return access.get_or_404(Enterprise, actor, access.CHANGE, pk=buyer_id)
+    """The buyer whose supplier list the actor changes (access.SUPPLIERS: the plant's commissioner anywhere in its
+    upstream network): 403 when the actor may see it but not change its list, 404 otherwise."""
+    buyer = access.restrict(Enterprise.objects.filter(pk=buyer_id), actor, access.SUPPLIERS).first()
+    if buyer is not None:
+        return buyer
+    if access.restrict(Enterprise.objects.filter(pk=buyer_id), actor, access.VIEW).exists():
+        raise PermissionDenied
+    raise access.NotFound
 
 
 @transaction.atomic
 def link_create(*, actor: User, data: LinkInput) -> SupplyLink:
-    """Record that a supplier delivers a part to a buyer (who may change the buyer may add its suppliers)."""
+    """Record that a supplier delivers a part to a buyer (who may change the buyer's supplier list may add to it)."""
     buyer = _buyer(actor, data.buyer_id)
     supplier = Enterprise.objects.filter(pk=data.supplier_id).first()
     errors, clean = link_errors(data)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qifu.core import access, excel
@@ -30,6 +33,11 @@ from .forms import LinkForm, NewLinkForm
 from .models import SupplyLink
 
 DEFAULT_WITHIN = 7
+SUPPLIER_PAGE = 50  # rows per page of a plant's supplier tables (a plant may have tens of thousands)
+SORT_LABELS = {"critical": gettext_lazy("Most critical first"), "tier": gettext_lazy("By tier"),
+               "name": gettext_lazy("By name")}
+SHOW_LABELS = {"all": gettext_lazy("Every supplier"), "blocked": gettext_lazy("Not resumed"),
+               "resumed": gettext_lazy("Resumed")}
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -54,45 +62,71 @@ def region(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     data = selectors.region_overview(user=request.user, day=_day(request), within_days=_within(request),
                                      rank=request.GET.get("rank", "plants"))
-    # Open health events at a listed plant or its suppliers, and at a listed blocking supplier (one query each).
+    # Open health events at a listed plant or its suppliers at any tier, and at a listed blocking supplier (its
+    # own event: shown like the plant analysis shows it, wherever the supplier is).
     from qifu.workforce.selectors import health_warnings
 
-    data["plant_health"] = health_warnings([r["plant"].pk for r in data["plants"]])
-    data["supplier_health"] = {pk: [w for w in ws if w["kind"] == "own"] for pk, ws in
-                               health_warnings([b["supplier"].pk for b in data["blockers"]]).items()}
+    data["plant_health"] = health_warnings(user=request.user, enterprise_ids=[r["plant"].pk for r in data["plants"]])
+    data["supplier_health"] = selectors.open_health_events([b["supplier"].pk for b in data["blockers"]])
     return render(request, "supplychain/region.html", {**data, "method": selectors.METHOD})
 
 
 def graph_data(analysis: selectors.Analysis) -> dict[str, Any]:
     """Nodes and links for the ECharts graph: colour (category) by status, columns by tier, grouped within a
-    tier by coordination level (region), the region and level in each node's tooltip."""
+    tier by coordination level (region), the region and level in each node's tooltip; a large network draws its
+    most critical suppliers only (selectors.graph_suppliers), the tables list every one."""
     levels = list(Level)
+    drawn = selectors.graph_suppliers(analysis)
+    ids = {analysis.plant.pk} | {r.enterprise.pk for r in drawn}
     nodes = [{"id": str(analysis.plant.pk), "name": analysis.plant.name, "tier": 0, "status": analysis.plant_status,
               "blocked": False, "category": 0, "tts": None, "region": analysis.plant.region.name, "level": "",
               "order": 0}]
-    for r in analysis.suppliers:
+    for r in drawn:
         nodes.append({"id": str(r.enterprise.pk), "name": r.enterprise.name, "tier": r.tier, "status": r.status,
                       "blocked": r.blocked, "category": 1 if r.blocked else 2, "tts": r.tts_days,
                       "region": r.enterprise.region.name, "level": r.level_label, "rank": r.rank,
                       "order": levels.index(Level(r.level))})
     links = [{"source": str(lk.supplier_id), "target": str(lk.buyer_id), "part": lk.part,
-              "stock": float(lk.stock_days)} for lk in analysis.links]
-    return {"nodes": nodes, "links": links,
+              "stock": float(lk.stock_days)} for lk in analysis.links
+             if lk.supplier_id in ids and lk.buyer_id in ids]
+    return {"nodes": nodes, "links": links, "drawn": len(drawn), "total": len(analysis.suppliers),
             "categories": [_("Plant"), _("Not resumed"), _("Resumed")]}
+
+
+def _choice(request: HttpRequest, name: str, choices: tuple[str, ...]) -> str:
+    value = request.GET.get(name, "")
+    return value if value in choices else choices[0]
+
+
+def _query(day: date, **params: Any) -> str:
+    """The query string of the plant page's other settings, for a pager's links (empty values left out)."""
+    return urlencode({"date": f"{day:%Y-%m-%d}", **{k: v for k, v in params.items() if v not in ("", None, 1)}})
 
 
 @login_required
 @require_GET
 def plant(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plant's analysis: the figures over every supplier, the tables a page at a time (most critical first)."""
     _require_view(request)
     analysis = selectors.plant_analysis(user=request.user, plant_id=pk, day=_day(request))
     may_raise = services.ledger_rules.may_report(request.user, analysis.plant)
     editable = selectors.editable_buyers(user=request.user, plant_id=analysis.plant.pk, links=analysis.links)
+    order = _choice(request, "sort", selectors.SUPPLIER_ORDERS)
+    show = _choice(request, "show", selectors.SUPPLIER_SHOWS)
+    q = request.GET.get("q", "").strip()[:100]
+    rows = selectors.supplier_rows(analysis, order=order, show=show, query=q)
+    page = Paginator(rows, SUPPLIER_PAGE).get_page(request.GET.get("page"))
+    blocked_page = Paginator(analysis.blocked, SUPPLIER_PAGE).get_page(request.GET.get("blocked_page"))
     return render(request, "supplychain/plant.html", {
         "a": analysis, "day": analysis.day, "graph": graph_data(analysis), "method": selectors.METHOD,
         "may_raise": may_raise, "may_import": access.can(request.user, "supplychain.import")
         and access.allowed(request.user, access.CHANGE, analysis.plant),
         "may_add": bool(editable), "editable": editable,
+        "page": page, "blocked_page": blocked_page, "sort": order, "show": show, "q": q, "shown_count": len(rows),
+        "page_query": _query(analysis.day, sort=order, show=show, q=q, blocked_page=blocked_page.number),
+        "blocked_query": _query(analysis.day, sort=order, show=show, q=q, page=page.number),
+        "sorts": [(k, SORT_LABELS[k]) for k in selectors.SUPPLIER_ORDERS],
+        "shows": [(k, SHOW_LABELS[k]) for k in selectors.SUPPLIER_SHOWS],
     })
 
 

@@ -261,7 +261,8 @@ def health_close(request: HttpRequest, event_id: int, payload: CloseIn) -> Any:
 
 
 @router.get("/enterprises/{enterprise_id}/warnings", response=list[WarningOut],
-            summary="Open health events at the enterprise or its suppliers (no personal data)")
+            summary="Open health events at the enterprise or its suppliers at any tier (no personal data)")
 def warnings(request: HttpRequest, enterprise_id: int) -> Any:
-    enterprise = selectors.enterprise_get(user=auth_user(request), pk=enterprise_id)
-    return selectors.health_warnings([enterprise.pk]).get(enterprise.pk, [])
+    user = auth_user(request)
+    enterprise = selectors.enterprise_get(user=user, pk=enterprise_id)
+    return selectors.health_warnings(user=user, enterprise_ids=[enterprise.pk]).get(enterprise.pk, [])

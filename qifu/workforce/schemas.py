@@ -222,9 +222,10 @@ class HealthEventOut(Schema):
 
 class WarningOut(Schema):
     event_id: int
-    enterprise: str
+    enterprise: str = Field(description="The enterprise where the suspected case is (the enterprise or a supplier)")
     reported_at: dt.datetime
-    kind: str
+    kind: str = Field(description="own: at the enterprise itself; supplier: at one of its suppliers")
+    tier: int = Field(description="0 for its own; 1 for a direct supplier, 2 for a supplier's supplier, …")
 
 
 class WorkerImportReportOut(ImportReportOut):

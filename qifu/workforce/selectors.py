@@ -5,6 +5,7 @@ the return figures, plans and trips, health events and the warnings they raise d
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -347,29 +348,34 @@ def health_event_get(*, user: User, pk: int) -> HealthEvent:
                              pk=pk)
 
 
-def health_warnings(enterprise_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Open health events touching each enterprise: its own (``kind`` "own") or a supplier's (``kind``
-    "supplier": the plants named on the event, and every buyer the supplier delivers to in the supply chain).
-    No personal data: the enterprise's name and when it was reported. The caller already decided the user sees
-    these enterprises; the warning is about them."""
-    if not enterprise_ids:
-        return {}
-    from qifu.supplychain.models import SupplyLink
+def health_warnings(*, user: User, enterprise_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Open health events touching each enterprise the user may see: its own (``kind`` "own") or a supplier's
+    (``kind`` "supplier", with ``tier``: 1 for a direct supplier or a plant named on the event, 2 for a
+    supplier's supplier, and so on through the supply chain, the fewest links counted). No personal data: the
+    supplier's name and when it was reported. Enterprises the user may not see get nothing (deny by default).
 
+    The events open at one time are few: the chain is read downstream from their enterprises (one query per
+    tier, ``supplychain.selectors.downstream_tiers``), not upstream from every enterprise asked about."""
     wanted = set(enterprise_ids)
-    suppliers: dict[int, set[int]] = defaultdict(set)  # supplier → the wanted enterprises it delivers to
-    for supplier_id, buyer_id in SupplyLink.objects.filter(buyer_id__in=wanted).values_list("supplier_id",
-                                                                                             "buyer_id"):
-        suppliers[supplier_id].add(buyer_id)
+    if not wanted:
+        return {}
+    wanted = set(Enterprise.objects.restrict(user, access.VIEW).filter(pk__in=wanted).values_list("pk", flat=True))
+    if not wanted:
+        return {}
+    from qifu.supplychain.selectors import downstream_tiers
+
+    events = list(HealthEvent.objects.filter(status=HealthStatus.OPEN).select_related("enterprise")
+                  .prefetch_related("customers").order_by("reported_at", "pk"))
+    if not events:
+        return {}
+    tiers = downstream_tiers({e.enterprise_id for e in events}, within=wanted)
     warnings: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    events = HealthEvent.objects.filter(status=HealthStatus.OPEN).filter(
-        Q(enterprise_id__in=wanted) | Q(customers__in=wanted) | Q(enterprise_id__in=list(suppliers))
-    ).select_related("enterprise").prefetch_related("customers").distinct()
     for e in events:
         info = {"event_id": e.pk, "enterprise": e.enterprise.name, "reported_at": e.reported_at}
         if e.enterprise_id in wanted:
-            warnings[e.enterprise_id].append({**info, "kind": "own"})
-        downstream = ({c.pk for c in e.customers.all()} | suppliers.get(e.enterprise_id, set())) & wanted
-        for pk in sorted(downstream - {e.enterprise_id}):
-            warnings[pk].append({**info, "kind": "supplier"})
-    return dict(warnings)
+            warnings[e.enterprise_id].append({**info, "kind": "own", "tier": 0})
+        named = {c.pk for c in e.customers.all()} & wanted
+        downstream = {pk: t[e.enterprise_id] for pk, t in tiers.items() if e.enterprise_id in t}
+        for pk in sorted((named | set(downstream)) - {e.enterprise_id}):
+            warnings[pk].append({**info, "kind": "supplier", "tier": 1 if pk in named else downstream[pk]})
+    return {pk: sorted(ws, key=lambda w: (w["tier"], w["reported_at"], w["event_id"])) for pk, ws in warnings.items()}

@@ -622,17 +622,25 @@ def health_event_report(*, actor: User, data: HealthEventInput, now: datetime | 
     commissioner = ledger._active_commissioner(enterprise)
     recipients = [*health_staff, *([commissioner] if commissioner else [])]
     notified_units = sorted({u.unit.name for u in health_staff if u.unit_id})
-    event = HealthEvent.objects.create(enterprise=enterprise, person_name=name[:64], phone=phone or "",
-                                       id_number=id_number or "", description=data.description.strip(),
-                                       reported_by=actor, reported_at=at,
-                                       notified=notified_units + [c.name for c in customers])
-    event.customers.set(customers)
-    events.record("workforce.health_reported", actor=actor, target=event, enterprise=enterprise.pk,
-                  customers=[c.pk for c in customers])
     from qifu.enterprises.models import EnterpriseContact
+    from qifu.supplychain.selectors import downstream_tiers
 
     recipients += [c.user for c in EnterpriseContact.objects.filter(enterprise__in=customers, user__isnull=False)
                    .select_related("user")]
+    # The firms further down the supply chain (its buyers' buyers, at any tier) are told as well, through their
+    # contacts: a plant three tiers down stops as surely as a direct buyer when the supplier closes.
+    further = set(downstream_tiers([enterprise.pk])) - {c.pk for c in customers} - {enterprise.pk}
+    further_contacts = list(EnterpriseContact.objects.filter(enterprise_id__in=further, user__isnull=False)
+                            .select_related("user", "enterprise").order_by("enterprise__name", "pk")) if further else []
+    recipients += [c.user for c in further_contacts]
+    told_further = list(dict.fromkeys(c.enterprise.name for c in further_contacts))
+    event = HealthEvent.objects.create(enterprise=enterprise, person_name=name[:64], phone=phone or "",
+                                       id_number=id_number or "", description=data.description.strip(),
+                                       reported_by=actor, reported_at=at,
+                                       notified=notified_units + [c.name for c in customers] + told_further)
+    event.customers.set(customers)
+    events.record("workforce.health_reported", actor=actor, target=event, enterprise=enterprise.pk,
+                  customers=[c.pk for c in customers])
     # The notice carries no personal data: the description is what happened, not who.
     notify.notify(recipients=recipients, code=notices.HEALTH_OPENED,
                   params={"enterprise": enterprise.name, "description": event.description[:200]},

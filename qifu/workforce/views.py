@@ -136,7 +136,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": access.allowed(request.user, access.CHANGE, enterprise),
         "plans": selectors.plans(user=request.user, enterprise_id=enterprise.pk)[:20],
         "health": selectors.health_events(user=request.user, enterprise_id=enterprise.pk)[:20],
-        "warnings": selectors.health_warnings([enterprise.pk]).get(enterprise.pk, []),
+        "warnings": selectors.health_warnings(user=request.user, enterprise_ids=[enterprise.pk]).get(enterprise.pk, []),
         "projects": selectors.projects(user=request.user).filter(
             Q(owner=enterprise) | Q(workforce_members__enterprise=enterprise)).distinct(),
     }

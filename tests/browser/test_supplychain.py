@@ -19,6 +19,8 @@ def test_plant_page_shows_days_to_stop_and_raises_a_problem(live_server: Any, pa
     sign_in(page, live_server.url, "comm")
     page.goto(f"{live_server.url}/supplychain/plants/{w.ent_lqy.pk}/?date=2020-02-20")
     assert page.locator("#days-to-stop .num").inner_text() == "4"
+    # the list of every supplier opens with the most critical one: the local supplier that stops the plant first
+    assert page.locator("#all-suppliers tbody tr").first.get_attribute("data-row") == str(w.ent_lqy2.pk)
     page.wait_for_function("() => window.echarts && document.querySelector('#chain-graph canvas')")
     row = page.locator(f"tr[data-supplier='{w.ent_cq.pk}']")
     assert "跨省协调" in row.inner_text()

@@ -11,7 +11,12 @@ from qifu.workforce.selectors import health_warnings
 register = template.Library()
 
 
-@register.inclusion_tag("workforce/_warnings.html")
-def health_warning(enterprise: Any) -> dict[str, Any]:
-    """Open health events at the enterprise or at one of its suppliers (no personal data)."""
-    return {"warnings": health_warnings([enterprise.pk]).get(enterprise.pk, [])}
+@register.inclusion_tag("workforce/_warnings.html", takes_context=True)
+def health_warning(context: template.Context, enterprise: Any) -> dict[str, Any]:
+    """Open health events at the enterprise or at one of its suppliers at any tier (no personal data), for the
+    signed-in user: nothing about an enterprise they may not see."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"warnings": []}
+    return {"warnings": health_warnings(user=user, enterprise_ids=[enterprise.pk]).get(enterprise.pk, [])}

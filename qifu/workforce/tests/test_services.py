@@ -189,7 +189,7 @@ def test_health_event_flow_and_the_warning_downstream(ww: Any) -> None:
         enterprise_id=supplier.pk, person_name="新员工", description="发热 37.8℃", id_number=id_number(5),
         phone="13800000005", customer_ids=(ww.ent_lqy.pk,)))
     assert event.notified == ["Health commission", ww.ent_lqy.name]
-    warnings = selectors.health_warnings([ww.ent_lqy.pk, supplier.pk])
+    warnings = selectors.health_warnings(user=ww.admin, enterprise_ids=[ww.ent_lqy.pk, supplier.pk])
     assert warnings[ww.ent_lqy.pk][0]["kind"] == "supplier" and warnings[supplier.pk][0]["kind"] == "own"
     assert "id_number" not in warnings[ww.ent_lqy.pk][0]
     now = timezone.now()
@@ -202,7 +202,7 @@ def test_health_event_flow_and_the_warning_downstream(ww: Any) -> None:
     with pytest.raises(Http404):  # the plant it supplies sees the warning, not the event
         services.health_event_close(actor=ww.contact_user, event_id=event.pk, status="cleared", outcome="阴性")
     services.health_event_close(actor=ww.health_staff, event_id=event.pk, status="cleared", outcome="两次核酸阴性，排除")
-    assert selectors.health_warnings([ww.ent_lqy.pk, supplier.pk]) == {}
+    assert selectors.health_warnings(user=ww.admin, enterprise_ids=[ww.ent_lqy.pk, supplier.pk]) == {}
     assert Event.objects.filter(code="workforce.health_step", target_id=str(event.pk)).count() == 5
     # personal data of the event: masked for the commissioner, full (and logged) for the health authority
     assert "*" in selectors.mask_health_event(ww.commissioner2, event)["id_number"]

@@ -122,6 +122,6 @@ def test_a_supplier_in_the_supply_chain_warns_its_buyers(client: Any, ww: Any) -
     event = services.health_event_report(actor=ww.commissioner2, data=services.HealthEventInput(
         enterprise_id=ww.ent_lqy2.pk, person_name="x", description="发热"))
     assert ww.ent_lqy.name in event.notified
-    assert selectors.health_warnings([ww.ent_lqy.pk])[ww.ent_lqy.pk][0]["kind"] == "supplier"
+    assert selectors.health_warnings(user=ww.admin, enterprise_ids=[ww.ent_lqy.pk])[ww.ent_lqy.pk][0]["kind"] == "supplier"
     services.health_event_close(actor=ww.health_staff, event_id=event.pk, status="cleared", outcome="两次核酸阴性")
-    assert selectors.health_warnings([ww.ent_lqy.pk]) == {}
+    assert selectors.health_warnings(user=ww.admin, enterprise_ids=[ww.ent_lqy.pk]) == {}
