@@ -154,6 +154,15 @@ def test_idempotent_and_valid_codes(demo):  # type: ignore[no-untyped-def]
     assert all(c[2:8] == r for c, r in Enterprise.objects.values_list("credit_code", "region_id"))
 
 
+def test_a_reload_names_the_coordinating_units_of_a_demo_loaded_before_roles(demo):  # type: ignore[no-untyped-def]
+    Unit.objects.filter(code__in=("sc-jxt", "sc-kszx")).update(coordination_role="")
+    before = _counts()
+    scenario.load()
+    assert dict(Unit.objects.filter(code__in=("sc-jxt", "sc-kszx")).values_list("code", "coordination_role")) == {
+        "sc-jxt": CoordinationRole.ECONOMIC_DEPARTMENT, "sc-kszx": CoordinationRole.CROSS_PROVINCE_OFFICE}
+    assert _counts() == before
+
+
 def test_deterministic_plan(demo):  # type: ignore[no-untyped-def]
     regions = {r.code: r for r in Region.objects.all()}
     a, b = scenario.build_plan(regions), scenario.build_plan(regions)
