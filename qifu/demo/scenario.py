@@ -21,8 +21,9 @@ This is a fixture loader, not a user action: it writes rows directly in bulk (on
 per-row services and no events) so that the whole scenario loads in seconds; it still goes through
 the models and the database constraints. Rows are matched on stable keys (unit code, section name
 within its unit, username, credit code, role grant triple); existing rows are never changed (except
-that a demo unit without its coordination role gets it, see ``load_units``), so a second run creates nothing. All randomness comes from ``random.Random`` instances seeded with
-``SEED`` and the part's name, so the same Region table always gives the same names and codes.
+that a demo unit without its coordination role gets it, see ``load_units``), so a second run creates
+nothing. All randomness comes from ``random.Random`` instances seeded with ``SEED`` and the part's
+name, so the same Region table always gives the same names and codes.
 
 Later parts (ledger, supply chain, resumption…) add a function ``load_xxx(ctx)`` and append it to
 ``PARTS``; they find the units in ``ctx.units``, enterprises by credit code in ``ctx.enterprises``,

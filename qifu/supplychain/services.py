@@ -155,12 +155,13 @@ def _provincial(region_code: str) -> Any:
 
 def _by_role_or_sole(region_code: str, role: str, **fallback: Any) -> tuple[Unit | None, int]:
     """The active unit holding ``role`` at the province's code; when none does, the one unit that fits the old
-    rule (``fallback`` filters) and how many fit it, so that an ambiguous guess is never made."""
+    rule (``fallback`` filters) and how many fit it, so that an ambiguous guess is never made. A unit named for
+    another role is not a candidate."""
     units = _provincial(region_code)
     holder = units.filter(coordination_role=role).first()
     if holder is not None:
         return holder, 1
-    candidates = list(units.filter(**fallback)[:2])
+    candidates = list(units.filter(coordination_role="", **fallback)[:2])
     return (candidates[0] if len(candidates) == 1 else None), len(candidates)
 
 

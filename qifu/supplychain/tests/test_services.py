@@ -104,8 +104,7 @@ def test_routing_follows_the_coordination_role_whatever_sorts_first(sc: Any) -> 
     assert (prov.target_unit, prov.problem.responsible_unit) == (sc.dept_sc, sc.dept_sc)
     assert (far.target_unit, far.problem.responsible_unit) == (sc.cross_sc, sc.cross_sc)
     # an office that is deactivated no longer routes: the one task force left is not a guess, it is the only one
-    Unit = type(sc.cross_sc)
-    Unit.objects.filter(pk=sc.cross_sc.pk).update(is_active=False)
+    type(sc.cross_sc).objects.filter(pk=sc.cross_sc.pk).update(is_active=False)
     assert services.cross_province_office("510112").code == "sc-yq"
 
 
@@ -132,6 +131,19 @@ def test_without_a_role_an_ambiguous_province_routes_nowhere_and_writes_nothing(
                                              role=CoordinationRole.ECONOMIC_DEPARTMENT)
     assert services.provincial_department("510603") == sc.dept_sc
     assert services.cross_province_office("510112") is None
+
+
+@pytest.mark.django_db
+def test_a_unit_named_for_the_other_role_is_no_fallback_candidate(sc: Any) -> None:
+    from qifu.organisations import services as organisations
+    from qifu.organisations.choices import CoordinationRole, UnitKind
+
+    # the cross-province office is a department here: it is not a second candidate for the economic department
+    office = _province_unit("Sichuan cross-province department", "sc-ksb", UnitKind.DEPARTMENT, sort_order=0)
+    organisations.unit_set_coordination_role(actor=sc.admin, unit_id=office.pk,
+                                             role=CoordinationRole.CROSS_PROVINCE_OFFICE)
+    assert services.provincial_department("510603") == sc.dept_sc
+    assert services.cross_province_office("510112") == office
 
 
 @pytest.mark.django_db
