@@ -15,7 +15,7 @@ from stdnum.cn import uscc
 
 from qifu.demo import scenario
 from qifu.enterprises.models import CommissionerAssignment, Enterprise, EnterpriseContact
-from qifu.organisations.choices import Role, UnitKind
+from qifu.organisations.choices import CoordinationRole, Role, UnitKind
 from qifu.organisations.models import Region, RoleGrant, Section, Unit, User
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -91,6 +91,10 @@ def test_units(demo):  # type: ignore[no-untyped-def]
         assert 2 <= dept.sections.count() <= 4, dept
     assert Unit.objects.get(code="cd-hq").kind == UnitKind.HEADQUARTERS
     assert Unit.objects.get(code="sc-jxt").region_id == "510000"
+    # the supply chain routes to the province's units by their coordination role, not by sort order
+    assert Unit.objects.get(code="sc-jxt").coordination_role == CoordinationRole.ECONOMIC_DEPARTMENT
+    assert Unit.objects.get(code="sc-kszx").coordination_role == CoordinationRole.CROSS_PROVINCE_OFFICE
+    assert Unit.objects.exclude(coordination_role="").count() == 2
     team = Unit.objects.get(code="gulei-team")
     assert team.kind == UnitKind.WORK_TEAM
     assert team.region_id == Unit.objects.get(code="gulei-cc").region_id == scenario.GULEI_REGION
@@ -148,6 +152,15 @@ def test_idempotent_and_valid_codes(demo):  # type: ignore[no-untyped-def]
     assert len(names) == len(set(names))
     # region of registration inside the code matches the enterprise's region
     assert all(c[2:8] == r for c, r in Enterprise.objects.values_list("credit_code", "region_id"))
+
+
+def test_a_reload_names_the_coordinating_units_of_a_demo_loaded_before_roles(demo):  # type: ignore[no-untyped-def]
+    Unit.objects.filter(code__in=("sc-jxt", "sc-kszx")).update(coordination_role="")
+    before = _counts()
+    scenario.load()
+    assert dict(Unit.objects.filter(code__in=("sc-jxt", "sc-kszx")).values_list("code", "coordination_role")) == {
+        "sc-jxt": CoordinationRole.ECONOMIC_DEPARTMENT, "sc-kszx": CoordinationRole.CROSS_PROVINCE_OFFICE}
+    assert _counts() == before
 
 
 def test_deterministic_plan(demo):  # type: ignore[no-untyped-def]

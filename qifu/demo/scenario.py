@@ -20,9 +20,10 @@ that directory, and the Gulei project owner was still a construction site, so th
 This is a fixture loader, not a user action: it writes rows directly in bulk (one transaction, no
 per-row services and no events) so that the whole scenario loads in seconds; it still goes through
 the models and the database constraints. Rows are matched on stable keys (unit code, section name
-within its unit, username, credit code, role grant triple); existing rows are never changed, so a
-second run creates nothing. All randomness comes from ``random.Random`` instances seeded with
-``SEED`` and the part's name, so the same Region table always gives the same names and codes.
+within its unit, username, credit code, role grant triple); existing rows are never changed (except
+that a demo unit without its coordination role gets it, see ``load_units``), so a second run creates
+nothing. All randomness comes from ``random.Random`` instances seeded with ``SEED`` and the part's
+name, so the same Region table always gives the same names and codes.
 
 Later parts (ledger, supply chain, resumption…) add a function ``load_xxx(ctx)`` and append it to
 ``PARTS``; they find the units in ``ctx.units``, enterprises by credit code in ``ctx.enterprises``,
@@ -48,7 +49,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from qifu.enterprises.models import CommissionerAssignment, Enterprise, EnterpriseContact
-from qifu.organisations.choices import RegionLevel, Role, UnitKind
+from qifu.organisations.choices import CoordinationRole, RegionLevel, Role, UnitKind
 from qifu.organisations.models import Industry, Region, RoleGrant, Section, Unit, User
 
 from . import names
@@ -90,6 +91,7 @@ class UnitSpec:
     domain: str = ""
     sections: tuple[str, ...] = ()
     sort_order: int = 0
+    coordination_role: str = ""
 
 
 HEADQUARTERS = UnitSpec(
@@ -161,6 +163,7 @@ PROVINCIAL_DEPARTMENT = UnitSpec(
     domain="全省工业运行调度、跨市州和跨省产业链协调",
     sections=("运行监测协调局", "汽车产业处"),
     sort_order=500,
+    coordination_role=CoordinationRole.ECONOMIC_DEPARTMENT,
 )
 
 ECONOMIC_BUREAU_SECTIONS = ("综合科", "工业运行科", "企业服务科", "产业发展科")
@@ -177,6 +180,7 @@ PROVINCIAL_COORDINATION = UnitSpec(
     domain="与外省（市）对接产业链配套企业复工、物资运输和人员返岗",
     sections=("产业链协调组", "运输保障组"),
     sort_order=510,
+    coordination_role=CoordinationRole.CROSS_PROVINCE_OFFICE,
 )
 
 FUJIAN_UNITS: tuple[UnitSpec, ...] = (
@@ -772,7 +776,9 @@ class Context:
 
 
 def load_units(ctx: Context) -> None:
-    """Units (parents first, level by level) and their sections."""
+    """Units (parents first, level by level) and their sections. The coordination roles are set on new units,
+    and on existing demo units that have none while no other active unit of the region holds the role (a
+    database loaded before units had roles), so routing finds 省经信厅 and 省跨省协调办 by their role."""
     specs = ctx.plan.units
     ctx.units = {u.code: u for u in Unit.objects.filter(code__in=[s.code for s in specs])}
     depth: dict[str, int] = {}
@@ -784,6 +790,7 @@ def load_units(ctx: Context) -> None:
             Unit(
                 code=s.code, name=s.name, short_name=s.short_name, kind=s.kind, region=ctx.regions[s.region],
                 parent=ctx.units[s.parent] if s.parent else None, domain=s.domain, sort_order=s.sort_order,
+                coordination_role=s.coordination_role,
             )
             for s in missing
         ]
@@ -791,6 +798,13 @@ def load_units(ctx: Context) -> None:
         ctx.created["units"] += len(new)
         if new:
             ctx.units.update({u.code: u for u in Unit.objects.filter(code__in=[s.code for s in missing])})
+    for s in specs:
+        unit = ctx.units[s.code]
+        if s.coordination_role and not unit.coordination_role and not Unit.objects.filter(
+            region_id=unit.region_id, coordination_role=s.coordination_role, is_active=True
+        ).exists():
+            unit.coordination_role = s.coordination_role
+            unit.save(update_fields=["coordination_role"])
     by_id = {u.pk: code for code, u in ctx.units.items()}
     existing = {
         (by_id[unit_id], name): pk

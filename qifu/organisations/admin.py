@@ -1,12 +1,18 @@
 """Back office for the organisation: units, sections, users and their roles, reference data."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core import events
 from qifu.core.admin_mixins import EventRecordingAdmin
 
 from .models import ApiToken, Industry, Region, RoleGrant, Section, Unit, User
+from .services import coordination_role_errors
 
 
 class SectionInline(admin.TabularInline):
@@ -14,13 +20,51 @@ class SectionInline(admin.TabularInline):
     extra = 0
 
 
+class UnitAdminForm(forms.ModelForm):
+    """The unit form of the back office, with the coordination role checked by the services' own rules."""
+
+    class Meta:
+        model = Unit
+        fields = (
+            "name", "short_name", "code", "kind", "region", "parent", "domain", "coordination_role", "is_active",
+            "sort_order",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        fields = ("coordination_role", "region", "kind", "is_active")
+        if any(f in self.errors for f in fields):
+            return data
+        current = {f: data.get(f, getattr(self.instance, f, None)) for f in fields}
+        for field, messages in coordination_role_errors(
+            role=current["coordination_role"] or "", region=current["region"], kind=current["kind"] or "",
+            is_active=bool(current["is_active"]), unit_id=self.instance.pk,
+        ).items():
+            for message in messages:
+                self.add_error(field, message)
+        return data
+
+
 @admin.register(Unit)
 class UnitAdmin(EventRecordingAdmin, admin.ModelAdmin):
-    list_display = ("name", "kind", "code", "region", "parent", "is_active")
-    list_filter = ("kind", "is_active")
+    form = UnitAdminForm
+    list_display = ("name", "kind", "coordination_role", "code", "region", "parent", "is_active")
+    list_filter = ("kind", "coordination_role", "is_active")
     search_fields = ("name", "short_name", "code", "domain")
     autocomplete_fields = ("region", "parent")
     inlines = [SectionInline]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        # The role decides where problems are routed: besides the admin event, record its old and new value
+        # with the same code as the service does.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if "coordination_role" in form.changed_data:
+                events.record(
+                    "unit.coordination_role_changed", actor=request.user, target=obj,
+                    changes={"coordination_role": {"old": form.initial.get("coordination_role", "") if change
+                                                   else "", "new": obj.coordination_role}},
+                )
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -24,6 +24,7 @@ from .schemas import (
     TokenCreatedOut,
     TokenIn,
     TokenOut,
+    UnitCoordinationIn,
     UnitDetailOut,
     UnitOut,
 )
@@ -129,8 +130,11 @@ def unit_list(
     kind: str = Query("", description="A unit kind, e.g. command_center"),
     region: str = Query("", description="A region code: units in it and everything inside it"),
     q: str = Query("", description="Part of the name, short name or domain"),
+    coordination_role: str = Query("", description="A coordination role, e.g. economic_department"),
 ) -> QuerySet[Unit]:
     qs = selectors.unit_list(user=auth_user(request), kind=kind.strip(), q=q.strip())
+    if coordination_role.strip():
+        qs = qs.filter(coordination_role=coordination_role.strip())
     if region.strip():
         qs = qs.filter(region__code__startswith=region_prefix(region))
     return qs
@@ -147,6 +151,18 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Any:
     # Only the members the caller may see as users: empty unless they may view this unit's people.
     unit.visible_members = list(selectors.unit_members(user=user, unit=unit))
     return unit
+
+
+@router.patch(
+    "/units/{unit_id}",
+    response=UnitOut,
+    summary="Set the unit's coordination role (administrators; one active unit per region and role)",
+)
+def unit_update(request: HttpRequest, unit_id: int, payload: UnitCoordinationIn) -> Any:
+    services.unit_set_coordination_role(
+        actor=auth_user(request), unit_id=unit_id, role=payload.coordination_role
+    )
+    return selectors.unit_get(user=auth_user(request), pk=unit_id)
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Codes for organisation data: region levels, industry levels, unit kinds and roles."""
+"""Codes for organisation data: region levels, industry levels, unit kinds, coordination roles and roles."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,31 @@ class UnitKind(models.TextChoices):
     DEPARTMENT = "department", _("Department")
     ECONOMIC_BUREAU = "economic_bureau", _("Economic and information bureau")
     WORK_TEAM = "work_team", _("Key-project work team")
+
+
+class CoordinationRole(models.TextChoices):
+    """What a unit coordinates for the others, so that routing names it instead of guessing from its kind and
+    region (a province has many departments: only one is its economic department)."""
+
+    ECONOMIC_DEPARTMENT = "economic_department", _(
+        "Provincial economic department (supply-chain coordination inside the province)"
+    )
+    CROSS_PROVINCE_OFFICE = "cross_province_office", _("Cross-province coordination office")
+
+
+# Per coordination role: the unit kinds that may hold it (they must take problems routed to them) and the
+# level of the region the unit must be registered at (routing looks the role up at the province's code).
+COORDINATION_ROLE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    CoordinationRole.ECONOMIC_DEPARTMENT: (UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU),
+    CoordinationRole.CROSS_PROVINCE_OFFICE: (
+        UnitKind.SERVICE_TASK_FORCE, UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU, UnitKind.HEADQUARTERS,
+        UnitKind.COMMAND_CENTER,
+    ),
+}
+COORDINATION_ROLE_REGION_LEVEL: dict[str, int] = {
+    CoordinationRole.ECONOMIC_DEPARTMENT: RegionLevel.PROVINCE,
+    CoordinationRole.CROSS_PROVINCE_OFFICE: RegionLevel.PROVINCE,
+}
 
 
 class Role(models.TextChoices):

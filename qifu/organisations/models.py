@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from qifu.core.querysets import RestrictedQuerySet
 
-from .choices import IndustryLevel, RegionLevel, Role, UnitKind, code_prefix
+from .choices import CoordinationRole, IndustryLevel, RegionLevel, Role, UnitKind, code_prefix
 
 
 class Region(models.Model):
@@ -85,6 +85,14 @@ class Unit(models.Model):
     domain = models.CharField(
         _("domain"), max_length=128, blank=True, help_text=_("What a task force or department covers.")
     )
+    coordination_role = models.CharField(
+        _("coordination role"),
+        max_length=32,
+        choices=CoordinationRole.choices,
+        blank=True,
+        default="",
+        help_text=_("What this unit coordinates for its region; at most one active unit per region holds each role."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
@@ -92,6 +100,15 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["sort_order", "code"]
+        constraints = [
+            # The services and the admin refuse a second holder with a field error first; this closes the race.
+            models.UniqueConstraint(
+                fields=["region", "coordination_role"],
+                condition=models.Q(is_active=True) & ~models.Q(coordination_role=""),
+                name="unit_unique_coordination_role",
+                violation_error_message=_("Another active unit of this region already holds this coordination role."),
+            )
+        ]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 

@@ -79,6 +79,11 @@ class UnitOut(Schema):
     region_name: str
     parent_id: int | None = None
     domain: str
+    coordination_role: str = Field(
+        ...,
+        description="What the unit coordinates for its region: economic_department (the province's economic "
+        "department, supply-chain coordination inside the province), cross_province_office, or empty",
+    )
     is_active: bool
 
     @staticmethod
@@ -175,3 +180,11 @@ class TokenIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(..., description="What the token is for", min_length=1, max_length=64)
+
+
+class UnitCoordinationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    coordination_role: str = Field(
+        ..., description="economic_department, cross_province_office, or an empty string for none", max_length=32
+    )

@@ -23,7 +23,7 @@ from qifu.ledger import rules as ledger_rules
 from qifu.ledger import services as ledger
 from qifu.ledger.choices import Channel, Nature, Priority
 from qifu.ledger.models import ProblemCategory
-from qifu.organisations.choices import UnitKind
+from qifu.organisations.choices import CoordinationRole, UnitKind
 from qifu.organisations.models import Unit, User
 
 from . import selectors
@@ -160,16 +160,41 @@ def _provincial(region_code: str) -> Any:
     return Unit.objects.filter(is_active=True, region_id=region_code[:2] + "0000").order_by("sort_order", "id")
 
 
+def _by_role_or_sole(region_code: str, role: str, **fallback: Any) -> tuple[Unit | None, int]:
+    """The active unit holding ``role`` at the province's code; when none does, the one unit that fits the old
+    rule (``fallback`` filters) and how many fit it, so that an ambiguous guess is never made. A unit named for
+    another role is not a candidate."""
+    units = _provincial(region_code)
+    holder = units.filter(coordination_role=role).first()
+    if holder is not None:
+        return holder, 1
+    candidates = list(units.filter(coordination_role="", **fallback)[:2])
+    return (candidates[0] if len(candidates) == 1 else None), len(candidates)
+
+
 def provincial_department(region_code: str) -> Unit | None:
-    """The province's economic department: its first department unit registered at the province's code."""
-    return _provincial(region_code).filter(kind__in=(UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU)).first()
+    """The province's economic department: the active unit with the coordination role *provincial economic
+    department* registered at the province's code. When no unit holds the role, the only department or
+    economic bureau registered there; None when there are several (a health commission and a transport
+    department must not get supply-chain problems by sort order) or none — raising a problem then stops with
+    "no unit is set up to coordinate at this level" and writes nothing."""
+    unit, _count = _by_role_or_sole(
+        region_code, CoordinationRole.ECONOMIC_DEPARTMENT, kind__in=(UnitKind.DEPARTMENT, UnitKind.ECONOMIC_BUREAU)
+    )
+    return unit
 
 
 def cross_province_office(region_code: str) -> Unit | None:
-    """The province's cross-province coordination office: a service task force registered at the province's
-    code (the provincial economic department when the province has none)."""
-    office = _provincial(region_code).filter(kind=UnitKind.SERVICE_TASK_FORCE).first()
-    return office or provincial_department(region_code)
+    """The province's cross-province coordination office: the active unit with the coordination role
+    *cross-province coordination office* at the province's code. When no unit holds the role, the only service
+    task force registered there; the provincial economic department when there is none; None when there are
+    several task forces and none holds the role."""
+    unit, count = _by_role_or_sole(
+        region_code, CoordinationRole.CROSS_PROVINCE_OFFICE, kind=UnitKind.SERVICE_TASK_FORCE
+    )
+    if unit is None and count == 0:
+        return provincial_department(region_code)
+    return unit
 
 
 def coordinating_unit(level: str, plant: Enterprise, category: ProblemCategory) -> Unit | None:

@@ -76,6 +76,90 @@ def test_problems_are_routed_to_the_coordination_level(sc: Any) -> None:
     assert SupplierProblem.objects.restrict(sc.contact_user).count() == 4  # with the plant's problems
 
 
+def _province_unit(name: str, code: str, kind: str, sort_order: int) -> Any:
+    from qifu.core.testing.factories import UnitFactory, region
+
+    return UnitFactory(name=name, code=code, kind=kind, region=region("510000"), sort_order=sort_order)
+
+
+@pytest.mark.django_db
+def test_routing_follows_the_coordination_role_whatever_sorts_first(sc: Any) -> None:
+    from qifu.organisations import services as organisations
+    from qifu.organisations.choices import CoordinationRole, UnitKind
+
+    # a health commission and a second task force registered at the province's code, both sorting first
+    _province_unit("Sichuan health commission", "sc-wjw", UnitKind.DEPARTMENT, sort_order=0)
+    _province_unit("Sichuan epidemic task force", "sc-yq", UnitKind.SERVICE_TASK_FORCE, sort_order=0)
+    sc.dept_sc.sort_order = sc.cross_sc.sort_order = 900
+    sc.dept_sc.save()
+    sc.cross_sc.save()
+    organisations.unit_set_coordination_role(actor=sc.admin, unit_id=sc.dept_sc.pk,
+                                             role=CoordinationRole.ECONOMIC_DEPARTMENT)
+    organisations.unit_set_coordination_role(actor=sc.admin, unit_id=sc.cross_sc.pk,
+                                             role=CoordinationRole.CROSS_PROVINCE_OFFICE)
+    assert services.provincial_department("510603") == sc.dept_sc
+    assert services.cross_province_office("510112") == sc.cross_sc
+    prov = services.problem_raise(actor=sc.cc_staff, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_dy.pk, day=DAY)
+    far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    assert (prov.target_unit, prov.problem.responsible_unit) == (sc.dept_sc, sc.dept_sc)
+    assert (far.target_unit, far.problem.responsible_unit) == (sc.cross_sc, sc.cross_sc)
+    # an office that is deactivated no longer routes: the one task force left is not a guess, it is the only one
+    type(sc.cross_sc).objects.filter(pk=sc.cross_sc.pk).update(is_active=False)
+    assert services.cross_province_office("510112").code == "sc-yq"
+
+
+@pytest.mark.django_db
+def test_without_a_role_an_ambiguous_province_routes_nowhere_and_writes_nothing(sc: Any) -> None:
+    from qifu.core.models import Event
+    from qifu.ledger.models import Problem
+    from qifu.organisations import services as organisations
+    from qifu.organisations.choices import CoordinationRole, UnitKind
+
+    _province_unit("Sichuan health commission", "sc-wjw", UnitKind.DEPARTMENT, sort_order=0)
+    _province_unit("Sichuan epidemic task force", "sc-yq", UnitKind.SERVICE_TASK_FORCE, sort_order=0)
+    assert services.provincial_department("510603") is None
+    assert services.cross_province_office("510112") is None
+    before = (Problem.objects.count(), SupplierProblem.objects.count(), Event.objects.count())
+    for actor, supplier in ((sc.cc_staff, sc.ent_dy), (sc.commissioner, sc.ent_cq)):
+        with pytest.raises(ValidationError) as exc:
+            services.problem_raise(actor=actor, plant_id=sc.ent_lqy.pk, supplier_id=supplier.pk, day=DAY)
+        assert "尚未设置协调单位" in exc.value.messages[0]  # "no unit is set up to coordinate at this level"
+    assert (Problem.objects.count(), SupplierProblem.objects.count(), Event.objects.count()) == before
+    # naming the economic department settles the province; with no office role and two task forces the
+    # cross-province level stays unrouted rather than guessed
+    organisations.unit_set_coordination_role(actor=sc.admin, unit_id=sc.dept_sc.pk,
+                                             role=CoordinationRole.ECONOMIC_DEPARTMENT)
+    assert services.provincial_department("510603") == sc.dept_sc
+    assert services.cross_province_office("510112") is None
+
+
+@pytest.mark.django_db
+def test_a_unit_named_for_the_other_role_is_no_fallback_candidate(sc: Any) -> None:
+    from qifu.organisations import services as organisations
+    from qifu.organisations.choices import CoordinationRole, UnitKind
+
+    # the cross-province office is a department here: it is not a second candidate for the economic department
+    office = _province_unit("Sichuan cross-province department", "sc-ksb", UnitKind.DEPARTMENT, sort_order=0)
+    organisations.unit_set_coordination_role(actor=sc.admin, unit_id=office.pk,
+                                             role=CoordinationRole.CROSS_PROVINCE_OFFICE)
+    assert services.provincial_department("510603") == sc.dept_sc
+    assert services.cross_province_office("510112") == office
+
+
+@pytest.mark.django_db
+def test_a_province_without_a_task_force_sends_cross_province_problems_to_its_economic_department(sc: Any) -> None:
+    from qifu.organisations import services as organisations
+    from qifu.organisations.choices import CoordinationRole, UnitKind
+
+    _province_unit("Sichuan health commission", "sc-wjw", UnitKind.DEPARTMENT, sort_order=0)
+    type(sc.cross_sc).objects.filter(pk=sc.cross_sc.pk).update(is_active=False)
+    assert services.cross_province_office("510112") is None  # two departments, none named
+    organisations.unit_set_coordination_role(actor=sc.admin, unit_id=sc.dept_sc.pk,
+                                             role=CoordinationRole.ECONOMIC_DEPARTMENT)
+    far = services.problem_raise(actor=sc.commissioner, plant_id=sc.ent_lqy.pk, supplier_id=sc.ent_cq.pk, day=DAY)
+    assert (far.level, far.target_unit, far.problem.tier) == ("cross_province", sc.dept_sc, Tier.DEPARTMENT)
+
+
 @pytest.mark.django_db
 def test_the_coordinating_units_see_and_work_what_reaches_them(sc: Any) -> None:
     from qifu.core.testing.factories import make_user
