@@ -5,24 +5,58 @@ Database constraints still apply; model ``save()``, signals and auto_now do not 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 
 
-def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """How a column's Python values become the driver's; None when they go as they are."""
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
+        return _memo(lambda v: None if v is None else ops.adapt_datetimefield_value(v))
     if isinstance(field, models.DateField):
-        return lambda v: None if v is None else ops.adapt_datefield_value(v)
+        return _memo(lambda v: None if v is None else ops.adapt_datefield_value(v))
     if isinstance(field, models.JSONField):
         return lambda v: json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False)
     if isinstance(field, models.DecimalField) and connection.vendor == "sqlite":
         return lambda v: None if v is None else str(v)
-    return lambda v: v
+    return None
+
+
+def _memo(convert: Callable[[Any], Any], size: int = 65_536) -> Callable[[Any], Any]:
+    """``convert`` remembering its recent results: dates and timestamps repeat across the rows of a load (a day,
+    a morning's report times), and adapting an aware datetime for SQLite costs a time-zone conversion each."""
+    cache: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            if len(cache) >= size:
+                cache.clear()
+            out = cache[value] = convert(value)
+            return out
+
+    return remembered
+
+
+def _prepared(columns: Sequence[models.Field], connection: Any, rows: Iterable[Sequence[Any]],
+              extra: int = 0) -> Iterator[Sequence[Any]]:
+    """The rows with each converted column converted (the others passed through untouched); ``extra`` trailing
+    values per row (a primary key) go as they are. A row of the wrong length is an error."""
+    width = len(columns) + extra
+    convert = [(i, f) for i, c in enumerate(columns) if (f := _converter(c, connection)) is not None]
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"a row has {len(row)} values for {width} columns")
+        if convert:
+            row = list(row)
+            for i, f in convert:
+                row[i] = f(row[i])
+        yield row
 
 
 def _field(meta: Any, name: str) -> models.Field:
@@ -38,11 +72,10 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
     connection = connections[model.objects.db]
     meta = model._meta
     columns = [_field(meta, f) for f in fields]
-    convert = [_converter(c, connection) for c in columns]
     quote = connection.ops.quote_name
     names = ", ".join(quote(c.column) for c in columns)
     table = quote(meta.db_table)
-    prepared = ([f(v) for f, v in zip(convert, row, strict=True)] for row in rows)
+    prepared = _prepared(columns, connection, rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -74,11 +107,10 @@ def update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
     connection = connections[model.objects.db]
     meta = model._meta
     columns = [_field(meta, f) for f in fields]
-    convert = [_converter(c, connection) for c in columns]
     quote = connection.ops.quote_name
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     bumps = [quote(_field(meta, f).column) for f in increment]
-    prepared = ([*(f(v) for f, v in zip(convert, row[:-1], strict=True)), row[-1]] for row in rows)
+    prepared = _prepared(columns, connection, rows, extra=1)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             names = [quote(c.column) for c in columns]
