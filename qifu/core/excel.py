@@ -1,8 +1,9 @@
 """Excel in and out, with no domain knowledge: column specs, reading an uploaded workbook into rows with a
 row-by-row error report, templates, and streamed export.
 
-Imports are all or nothing: the domain's import service reads every row with ``read_rows``, validates every
-row, and writes only when the ``ImportReport`` has no errors. Header labels are display strings (translated);
+Imports are all or nothing: the domain's import service reads every row (``stream_rows``, one row at a time,
+or ``read_rows``, a list), validates every row, and writes only when the ``ImportReport`` has no errors and
+the file-level checks, some of which only the last row settles, have passed. Header labels are display strings (translated);
 on read a header matches a column by its key, its English label, its label in any configured language, or
 one of its aliases, ignoring case, spaces, underscores and the "*" that marks required columns in templates.
 """

@@ -1,11 +1,11 @@
 """The all-or-nothing import of a project's equipment ledger from the sites' Excel sheet: every row is parsed
 and checked first (the same rules as the form and the API); any error rejects the whole file with a row-by-row
 report. Rows are matched to existing items by item number: new numbers are created, changed rows updated (with
-their old and new values in the event log), identical rows left alone. Shaped for 50,000 rows: the sheet read by calamine, the
-project's items read once as tuples and diffed in memory, new items and their events written set-based (core.bulk:
-COPY / executemany), changed ones by one prepared UPDATE per set of changed fields (only those columns, the
-suggestion, the stamp and the version); one event per created or changed item with its old and new values, one
-for the import."""
+their old and new values in the event log), identical rows left alone. Shaped for 50,000 rows: the sheet streamed
+by calamine (each row's values kept as a tuple, not its cells), the project's items read once as tuples and
+diffed in memory, new items and their events written set-based (core.bulk: COPY / executemany), changed ones by
+one prepared UPDATE per set of changed fields (only those columns, the suggestion, the stamp and the version);
+one event per created or changed item with its old and new values, one for the import."""
 
 from __future__ import annotations
 
