@@ -33,8 +33,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 DEFAULT_MAX_ROWS = 20_000
-# How many different texts of one column a read shares (see _rows).
-SHARED_TEXTS = 2_000
 # How many rows from the top of a sheet may precede the header row (a title, a note).
 HEADER_SCAN_ROWS = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -552,10 +550,6 @@ def _rows(
     """The data rows as ``Row``s; the file-level errors found on the way go into ``errors``."""
     count = 0
     cell_errors: list[RowError] = []
-    # The texts of each column seen so far, so the same supplier or route read in 50,000 rows is one string
-    # (an import holds its rows' values until it writes them). A column of all-different texts (item numbers)
-    # stops being shared once it has SHARED_TEXTS of them.
-    shared: dict[int, dict[str, str] | None] = {p: {} for p in wanted}
     try:
         for number, values in data:
             if _is_empty(values):
@@ -586,12 +580,7 @@ def _rows(
                                 value,
                             )
                         )
-                    value = _clean_value(value, column)
-                    if value.__class__ is str and (texts := shared[position]) is not None:
-                        value = texts.setdefault(value, value)
-                        if len(texts) > SHARED_TEXTS:
-                            shared[position] = None
-                    record[column.key] = value
+                    record[column.key] = _clean_value(value, column)
             if all(v is None for v in record.values()):
                 continue  # only ignored columns are filled in
             count += 1

@@ -364,8 +364,3 @@ def test_a_stream_holds_one_row_at_a_time(tmp_path: Any) -> None:
     # What openpyxl needs is the same both ways (about 1.3 MB); the list of 4,000 rows adds 1.4 MB.
     assert peak(stream) < peak(lambda: excel.read_rows(path, COLUMNS, max_rows=count)) - 1_000_000
 
-
-def test_texts_repeated_down_a_column_are_one_string() -> None:
-    content = xlsx(["Credit code", "Enterprise name"], *[[f"C{i}", "Same name"] for i in range(3)])
-    rows, _errors = excel.read_rows(content, COLUMNS, engine="calamine")
-    assert rows[0]["name"] is rows[2]["name"]
