@@ -1,8 +1,9 @@
 """Excel in and out, with no domain knowledge: column specs, reading an uploaded workbook into rows with a
 row-by-row error report, templates, and streamed export.
 
-Imports are all or nothing: the domain's import service reads every row with ``read_rows``, validates every
-row, and writes only when the ``ImportReport`` has no errors. Header labels are display strings (translated);
+Imports are all or nothing: the domain's import service reads every row (``stream_rows``, one row at a time,
+or ``read_rows``, a list), validates every row, and writes only when the ``ImportReport`` has no errors and
+the file-level checks, some of which only the last row settles, have passed. Header labels are display strings (translated);
 on read a header matches a column by its key, its English label, its label in any configured language, or
 one of its aliases, ignoring case, spaces, underscores and the "*" that marks required columns in templates.
 """
@@ -248,11 +249,14 @@ class _CalamineSheet:
 
 
 def _calamine_value(value: Any) -> Any:
-    """Calamine gives "" for empty cells and floats for every number; openpyxl gives None and ints."""
+    """Calamine gives "" for empty cells, floats for every number and dates for date cells; openpyxl gives
+    None, ints and datetimes (at midnight), which the imports are written against."""
     if value == "":
         return None
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
+    if value.__class__ is date:
+        return datetime(value.year, value.month, value.day)  # noqa: DTZ001 - a cell's wall-clock value
     return value
 
 
@@ -260,12 +264,15 @@ class _CalamineWorkbook:
     def __init__(self, stream: IO[bytes]) -> None:
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_filelike(stream)
-        # Sheets are parsed one by one as the header search reaches them.
+        self._book = book = CalamineWorkbook.from_filelike(stream)
+        # Sheets are parsed one by one as the header search reaches them (calamine holds a parsed sheet whole,
+        # in compact Rust values; the stream turns one row at a time into Python values).
         self.worksheets = (_CalamineSheet(book.get_sheet_by_index(i)) for i in range(len(book.sheet_names)))
 
     def close(self) -> None:
-        return None
+        if self._book is not None:
+            self._book.close()
+            self._book = None
 
 
 def _load(file: Any, engine: str = "openpyxl") -> Any:
@@ -337,26 +344,97 @@ def read_rows(
     When there are errors the rows should not be used.
 
     ``engine="calamine"`` reads with python-calamine (Rust): about ten times faster than openpyxl's read-only
-    mode, for the imports that take sheets of tens of thousands of rows (the equipment ledger).
+    mode, for the imports that take sheets of tens of thousands of rows (the equipment ledger). Imports of
+    that many rows use ``stream_rows`` instead, which holds one row at a time.
     """
-    errors: list[RowError] = []
+    with stream_rows(file, columns, max_rows=max_rows, allow_unknown=allow_unknown, engine=engine) as stream:
+        rows = list(stream)
+    if stream.errors:
+        return [], stream.errors
+    return rows, []
+
+
+def stream_rows(
+    file: Any,
+    columns: Sequence[Column],
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    allow_unknown: bool = False,
+    engine: str = "openpyxl",
+) -> RowStream:
+    """The data rows of ``file`` as ``read_rows`` reads them, one at a time: iterate the stream once,
+    validating each row as it comes, then look at ``stream.errors``; use it as a context manager so the
+    workbook is closed however the loop ends. See ``RowStream``."""
     try:
         workbook = _load(file, engine)
     except ExcelError as exc:
-        return [], [RowError(None, "", str(exc))]
+        return RowStream(None, [RowError(None, "", str(exc))])
     try:
-        return _read_workbook(workbook, columns, max_rows=max_rows, allow_unknown=allow_unknown)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError):
+        return _open_rows(workbook, columns, max_rows=max_rows, allow_unknown=allow_unknown)
+    except _DAMAGED:
         # A damaged workbook can fail while its sheets are parsed, not only when it is opened.
-        errors.append(RowError(None, "", _("The file is not an Excel workbook (.xlsx).")))
-        return [], errors
-    finally:
         workbook.close()
+        return RowStream(None, [_damaged_error()])
 
 
-def _read_workbook(
-    workbook: Any, columns: Sequence[Column], *, max_rows: int, allow_unknown: bool
-) -> tuple[list[Row], list[RowError]]:
+# What openpyxl and calamine raise on a damaged workbook while its sheets are parsed.
+_DAMAGED = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError)
+
+
+def _damaged_error() -> RowError:
+    return RowError(None, "", _("The file is not an Excel workbook (.xlsx)."))
+
+
+class RowStream:
+    """The data rows of an upload, read one at a time, and the file-level errors.
+
+    Errors about the header (no header row, missing, unknown or repeated columns) are known when the stream
+    is opened, and the stream then yields no rows. The others are only known once every row has been read:
+    no data rows, more than ``max_rows`` rows (the stream stops at the first row too many), a code Excel
+    stored as a number, a sheet damaged half-way. So an import iterates the whole stream, validating each
+    row, and writes nothing before the end: ``errors`` raises if read earlier. When ``errors`` is not empty
+    the rows read describe no valid file, and the import reports only these errors (as ``read_rows`` does).
+    ``count`` is the number of data rows read.
+    """
+
+    def __init__(self, workbook: Any, errors: list[RowError], rows: Iterator[Row] | None = None) -> None:
+        self._workbook = workbook
+        self._errors = errors
+        self._rows = rows
+        self._finished = rows is None
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Row]:
+        if self._rows is None:
+            return
+        rows, self._rows = self._rows, None  # one pass: the rows are not kept
+        try:
+            for row in rows:
+                self.count += 1
+                yield row
+            self._finished = True
+        finally:
+            self.close()
+
+    @property
+    def errors(self) -> list[RowError]:
+        if not self._finished:
+            raise RuntimeError("The file-level errors are known only once every row has been read.")
+        return self._errors
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+    def __enter__(self) -> RowStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open_rows(workbook: Any, columns: Sequence[Column], *, max_rows: int, allow_unknown: bool) -> RowStream:
     index = _header_index(columns)
     sheet = None
     header: tuple[int, tuple[Any, ...]] | None = None
@@ -378,19 +456,48 @@ def _read_workbook(
             sheet = candidate
             break
     if sheet is None or header is None:
+        workbook.close()
         if all(_is_empty(v) for _n, v in buffered):
-            return [], [RowError(None, "", _("The workbook contains no data."))]
+            return RowStream(None, [RowError(None, "", _("The workbook contains no data."))])
         expected = ", ".join(str(c.label) for c in columns if c.importable)
-        return [], [
+        return RowStream(None, [
             RowError(
                 None,
                 "",
                 _("No header row found: the first rows name none of the expected columns (%(columns)s).")
                 % {"columns": expected},
             )
-        ]
+        ])
 
     header_number, header_values = header
+    positions, errors = _header_positions(header_number, header_values, columns, index, allow_unknown)
+    if errors:
+        workbook.close()
+        return RowStream(None, errors)
+    wanted = {p: c for p, c in positions.items() if c.importable}
+
+    first_unread = len(buffered) + 1
+
+    def data_rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        for number, values in buffered:
+            if number > header_number:
+                yield number, values
+        buffered.clear()
+        for number, values in enumerate(rows_iter, start=first_unread):
+            yield number, tuple(values)
+
+    file_errors: list[RowError] = []
+    return RowStream(workbook, file_errors, _rows(data_rows(), wanted, max_rows, file_errors))
+
+
+def _header_positions(
+    header_number: int,
+    header_values: tuple[Any, ...],
+    columns: Sequence[Column],
+    index: dict[str, Column],
+    allow_unknown: bool,
+) -> tuple[dict[int, Column], list[RowError]]:
+    """The column at each position of the header row, and the errors about the header."""
     errors: list[RowError] = []
     positions: dict[int, Column] = {}
     seen: dict[str, int] = {}
@@ -434,56 +541,57 @@ def _read_workbook(
                     _("The required column “%(label)s” is missing.") % {"label": column.label},
                 )
             )
-    if errors:
-        return [], errors
+    return positions, errors
 
-    wanted = {p: c for p, c in positions.items() if c.importable}
-    rows: list[Row] = []
+
+def _rows(
+    data: Iterator[tuple[int, tuple[Any, ...]]], wanted: dict[int, Column], max_rows: int, errors: list[RowError]
+) -> Iterator[Row]:
+    """The data rows as ``Row``s; the file-level errors found on the way go into ``errors``."""
+    count = 0
     cell_errors: list[RowError] = []
-
-    def data_rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
-        for number, values in buffered:
-            if number > header_number:
-                yield number, values
-        for number, values in enumerate(rows_iter, start=len(buffered) + 1):
-            yield number, tuple(values)
-
-    for number, values in data_rows():
-        if _is_empty(values):
-            continue
-        if len(rows) >= max_rows:
-            return [], [
-                RowError(
-                    None,
-                    "",
-                    _("The file has more than %(max)d data rows; split it into smaller files.") % {"max": max_rows},
-                )
-            ]
-        record = {c.key: None for c in wanted.values()}
-        for position, column in wanted.items():
-            if position < len(values):
-                value = values[position]
-                if column.text and _lost_digits(value):
-                    cell_errors.append(
-                        RowError(
-                            number,
-                            column.key,
-                            _(
-                                "This code was stored as a number and Excel kept only its first 15 digits; "
-                                "format the column as text and type the code again."
-                            ),
-                            value,
-                        )
+    try:
+        for number, values in data:
+            if _is_empty(values):
+                continue
+            if count >= max_rows:
+                errors.append(
+                    RowError(
+                        None,
+                        "",
+                        _("The file has more than %(max)d data rows; split it into smaller files.")
+                        % {"max": max_rows},
                     )
-                record[column.key] = _clean_value(value, column)
-        if all(v is None for v in record.values()):
-            continue  # only ignored columns are filled in
-        rows.append(Row(number, record))
+                )
+                return
+            record = {c.key: None for c in wanted.values()}
+            for position, column in wanted.items():
+                if position < len(values):
+                    value = values[position]
+                    if column.text and _lost_digits(value):
+                        cell_errors.append(
+                            RowError(
+                                number,
+                                column.key,
+                                _(
+                                    "This code was stored as a number and Excel kept only its first 15 digits; "
+                                    "format the column as text and type the code again."
+                                ),
+                                value,
+                            )
+                        )
+                    record[column.key] = _clean_value(value, column)
+            if all(v is None for v in record.values()):
+                continue  # only ignored columns are filled in
+            count += 1
+            yield Row(number, record)
+    except _DAMAGED:
+        errors.append(_damaged_error())
+        return
     if cell_errors:
-        return [], cell_errors
-    if not rows:
-        return [], [RowError(None, "", _("The workbook has a header row but no data rows."))]
-    return rows, []
+        errors.extend(cell_errors)
+    elif not count:
+        errors.append(RowError(None, "", _("The workbook has a header row but no data rows.")))
 
 
 def _lost_digits(value: Any) -> bool:

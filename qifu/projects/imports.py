@@ -1,11 +1,11 @@
 """The all-or-nothing import of a project's equipment ledger from the sites' Excel sheet: every row is parsed
 and checked first (the same rules as the form and the API); any error rejects the whole file with a row-by-row
 report. Rows are matched to existing items by item number: new numbers are created, changed rows updated (with
-their old and new values in the event log), identical rows left alone. Shaped for 50,000 rows: the sheet read by calamine, the
-project's items read once as tuples and diffed in memory, new items and their events written set-based (core.bulk:
-COPY / executemany), changed ones by one prepared UPDATE per set of changed fields (only those columns, the
-suggestion, the stamp and the version); one event per created or changed item with its old and new values, one
-for the import."""
+their old and new values in the event log), identical rows left alone. Shaped for 50,000 rows: the sheet streamed
+by calamine (each row's values kept as a tuple, not its cells), the project's items read once as tuples and
+diffed in memory, new items and their events written set-based (core.bulk: COPY / executemany), changed ones by
+one prepared UPDATE per set of changed fields (only those columns, the suggestion, the stamp and the version);
+one event per created or changed item with its old and new values, one for the import."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qifu.core import access, bulk, events
-from qifu.core.excel import ImportReport, read_rows
+from qifu.core.excel import ImportReport, stream_rows
 from qifu.core.models import Event
 
 from . import io, risk
@@ -42,31 +42,37 @@ def equipment_import(*, actor: Any, project_id: int, file: Any, dry_run: bool = 
     """Import (or, with ``dry_run``, only check) an equipment sheet into ``project_id``'s ledger."""
     project = access.get_or_404(KeyProject, actor, access.CHANGE, pk=project_id)
     report = ImportReport(columns=io.EQUIPMENT_COLUMNS, dry_run=dry_run)
-    rows, file_errors = read_rows(file, io.EQUIPMENT_COLUMNS, max_rows=MAX_ROWS, engine="calamine")
-    if file_errors:
-        report.errors.extend(file_errors)
-        return report
-    report.rows = len(rows)
     refs = refs_for(project)
-    parsed: list[tuple[int, dict[str, Any]]] = []
+    parsed: list[tuple[Any, ...]] = []  # each valid row's values packed in ITEM_FIELDS order (see _pack)
     seen: dict[str, int] = {}
-    for index, row in enumerate(rows):
-        rows[index] = None  # type: ignore[call-overload]  # each row's cells are dropped once parsed: memory
-        values, errors = io.parse_item(row.values, refs)
-        number = values.get("number")
-        if number and number in seen:
-            errors.setdefault("number", []).append(
-                _("The item number also appears in row %(row)d.") % {"row": seen[number]})
-        elif number:
-            seen[number] = row.number
-        if not errors:
-            errors = _whole_item_errors(values)
-        for key, messages in errors.items():
-            column = {"region_id": "region", "milestone_id": "milestone",
-                      "responsible_unit_id": "responsible_unit"}.get(key, key)
-            for message in messages:
-                report.add_error(row.number, column, message, row.get(column))
-        parsed.append((row.number, values))
+    # One pass over the sheet, a row at a time: each row's cells are dropped once parsed, so only the model
+    # values of the rows are held (not the cells of all 50,000 rows as well). Nothing is written before the
+    # stream's own checks (no data rows, too many rows…) have seen the last row.
+    with stream_rows(file, io.EQUIPMENT_COLUMNS, max_rows=MAX_ROWS, engine="calamine") as sheet:
+        for row in sheet:
+            values, errors = io.parse_item(row.values, refs)
+            number = values.get("number")
+            if number and number in seen:
+                errors.setdefault("number", []).append(
+                    _("The item number also appears in row %(row)d.") % {"row": seen[number]})
+            elif number:
+                seen[number] = row.number
+            if not errors:
+                errors = _whole_item_errors(values)
+            for key, messages in errors.items():
+                column = {"region_id": "region", "milestone_id": "milestone",
+                          "responsible_unit_id": "responsible_unit"}.get(key, key)
+                for message in messages:
+                    report.add_error(row.number, column, message, row.get(column))
+            if report.errors or dry_run:
+                parsed.clear()  # nothing will be written: keep no values
+            else:
+                parsed.append(_pack(values))
+    if sheet.errors:  # the file as a whole is refused: its rows' errors would only add noise
+        report.errors[:] = sheet.errors
+        return report
+    report.rows = sheet.count
+    seen.clear()
     if report.errors or dry_run:
         return report
     with transaction.atomic():
@@ -74,7 +80,18 @@ def equipment_import(*, actor: Any, project_id: int, file: Any, dry_run: bool = 
     return report
 
 
-def _write(actor: Any, project: KeyProject, parsed: list[tuple[int, dict[str, Any]]], refs: io.Refs,
+# A column the sheet leaves out: an existing item keeps its value, a new one gets the default.
+_ABSENT: Any = object()
+_ALL_ABSENT = (_ABSENT,) * len(ITEM_FIELDS)
+
+
+def _pack(values: dict[str, Any]) -> tuple[Any, ...]:
+    """A row's values as a tuple in ITEM_FIELDS order, _ABSENT for the columns the sheet leaves out: at 50,000
+    rows held until the write, a tuple takes a quarter of the memory of the dict."""
+    return tuple(map(values.get, ITEM_FIELDS, _ALL_ABSENT))  # map over C functions: no Python frame per field
+
+
+def _write(actor: Any, project: KeyProject, parsed: list[tuple[Any, ...]], refs: io.Refs,
            report: ImportReport) -> None:
     now = timezone.now()
     today = timezone.localdate()
@@ -85,33 +102,36 @@ def _write(actor: Any, project: KeyProject, parsed: list[tuple[int, dict[str, An
         for row in (EquipmentItem.objects.select_for_update().filter(project=project)
                     .values_list("pk", *ITEM_FIELDS, "suggested_risk").iterator(chunk_size=5000)):
             existing[row[1 + NUMBER]] = row
-    new_values: list[dict[str, Any]] = []
+    new_values: list[tuple[Any, ...]] = []
     # rows to update, grouped by the fields that changed: (fields…) -> [(new values…, suggestion, pk)]
     groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
     changes_by_item: list[tuple[int, dict[str, Any]]] = []
-    for _number, values in parsed:
-        old = existing.get(values["number"])
+    for values in parsed:
+        old = existing.get(values[NUMBER])
         if old is None:
             new_values.append(values)
             continue
+        if values == old[1:1 + len(ITEM_FIELDS)]:  # the common case on a re-import, compared in C
+            report.unchanged += 1
+            continue
         changes = {}
-        for key, value in values.items():
-            before = old[1 + FIELD_INDEX[key]]
-            if before != value:
+        for key, value, before in zip(ITEM_FIELDS, values, old[1:], strict=False):
+            if value is not _ABSENT and before != value:
                 changes[key] = {"old": _jsonable(before), "new": _jsonable(value)}
         if not changes:
             report.unchanged += 1
             continue
-        full = {f: (values[f] if f in values else old[1 + i]) for i, f in enumerate(ITEM_FIELDS)}
+        full = {f: (old[1 + i] if values[i] is _ABSENT else values[i]) for i, f in enumerate(ITEM_FIELDS)}
         suggested = _suggest(full, refs, today)
         fields = tuple(sorted(changes))
-        groups[fields].append((*(values[f] for f in fields), suggested, now, actor.pk, old[0]))
+        groups[fields].append((*(values[FIELD_INDEX[f]] for f in fields), suggested, now, actor.pk, old[0]))
         changes_by_item.append((old[0], changes))
     existing.clear()
+    parsed.clear()  # the new items' values live on in new_values, the changed ones in groups
 
     def new_rows() -> Iterator[tuple[Any, ...]]:  # built while inserting: no second copy of 50,000 rows
         for values in new_values:
-            full = {**NEW_DEFAULTS, **values}
+            full = {f: (NEW_DEFAULTS[f] if v is _ABSENT else v) for f, v in zip(ITEM_FIELDS, values, strict=True)}
             yield (project.pk, *(full[f] for f in ITEM_FIELDS), _suggest(full, refs, today), now, actor.pk, "", 1)
 
     if new_values:
@@ -123,7 +143,7 @@ def _write(actor: Any, project: KeyProject, parsed: list[tuple[int, dict[str, An
     report.created, report.updated = len(new_values), len(changes_by_item)
     if not new_values and not changes_by_item:
         return
-    created_numbers = {values["number"] for values in new_values}
+    created_numbers = {values[NUMBER] for values in new_values}
     created_ids = [pk for number, pk in EquipmentItem.objects.filter(project=project).values_list("number", "pk")
                    .iterator(chunk_size=5000) if number in created_numbers] if created_numbers else []
     target = EquipmentItem._meta.label_lower

@@ -19,6 +19,9 @@ from qifu.organisations.models import Region, User
 
 from . import io, services
 
+# Rows checked together: one query for their origin regions.
+CHECK_BATCH = 1_000
+
 
 @dataclass
 class WorkerImportReport(ImportReport):
@@ -43,29 +46,46 @@ def workers_import(*, actor: User, enterprise_id: int, file: Any, dry_run: bool 
     the preview the user confirmed) makes the upload refuse if the stored list changed in between."""
     enterprise = access.get_or_404(Enterprise, actor, access.CHANGE, pk=enterprise_id)
     report = WorkerImportReport(dry_run=dry_run, columns=io.WORKER_COLUMNS)
-    rows, file_errors = excel.read_rows(file, io.WORKER_COLUMNS)
-    if file_errors:
-        report.errors.extend(file_errors)
-        return report
-    report.rows = len(rows)
-    codes = {str(row.get("origin") or "").strip() for row in rows}
-    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    regions: dict[str, Region] = {}
+    looked_up: set[str] = set()
     seen: dict[str, int] = {}
     valid: list[dict[str, Any]] = []
-    for row in rows:
-        data = services.WorkerInput(name=row.get("name"), phone=row.get("phone"), id_number=row.get("id_number"),
-                                    origin=row.get("origin"), job=row.get("job") or "")
-        errors, cleaned = services.worker_errors(data, regions)
-        for field, messages in errors.items():
-            for message in messages:
-                report.add_error(row.number, field, message, row.get(field))
-        if cleaned["id_number"]:
-            if cleaned["id_number"] in seen:
-                report.add_error(row.number, "id_number", _("The same ID number is already in row %(row)d.")
-                                 % {"row": seen[cleaned["id_number"]]}, row.get("id_number"))
-            seen.setdefault(cleaned["id_number"], row.number)
-        if not errors:
-            valid.append(cleaned)
+
+    def check(rows: list[excel.Row]) -> None:
+        codes = {str(row.get("origin") or "").strip() for row in rows} - looked_up
+        looked_up.update(codes)
+        regions.update((r.code, r) for r in Region.objects.filter(code__in=codes))
+        for row in rows:
+            data = services.WorkerInput(name=row.get("name"), phone=row.get("phone"), id_number=row.get("id_number"),
+                                        origin=row.get("origin"), job=row.get("job") or "")
+            errors, cleaned = services.worker_errors(data, regions)
+            for field, messages in errors.items():
+                for message in messages:
+                    report.add_error(row.number, field, message, row.get(field))
+            if cleaned["id_number"]:
+                if cleaned["id_number"] in seen:
+                    report.add_error(row.number, "id_number", _("The same ID number is already in row %(row)d.")
+                                     % {"row": seen[cleaned["id_number"]]}, row.get("id_number"))
+                seen.setdefault(cleaned["id_number"], row.number)
+            if not errors and not report.errors:
+                valid.append(cleaned)
+        if report.errors:
+            valid.clear()  # nothing will be written
+
+    # The sheet is read as a stream and checked a batch of rows at a time (one query for the batch's origin
+    # regions), so only the cleaned values of the list are held, not its cells as well.
+    with excel.stream_rows(file, io.WORKER_COLUMNS) as sheet:
+        batch: list[excel.Row] = []
+        for row in sheet:
+            batch.append(row)
+            if len(batch) == CHECK_BATCH:
+                check(batch)
+                batch = []
+        check(batch)
+    if sheet.errors:  # the file as a whole is refused: its rows' errors would only add noise
+        report.errors[:] = sheet.errors
+        return report
+    report.rows = sheet.count
     if report.errors:
         return report
     if dry_run:

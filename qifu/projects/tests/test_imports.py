@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from qifu.core import excel
 from qifu.core.models import Event
@@ -125,3 +126,41 @@ def test_export_reimports_unchanged(world: Any, proj: Any, client: Any) -> None:
 
 def test_no_header_names_two_columns() -> None:
     assert excel.header_conflicts(io.EQUIPMENT_COLUMNS) == []
+
+
+def numbered(i: int) -> list[Any]:
+    return [f"P-{i:04d}", *GOOD[0][1:]]
+
+
+def test_an_error_in_the_last_row_writes_nothing_and_reports_that_row(world: Any, proj: Any) -> None:
+    rows = [numbered(i) for i in range(40)]
+    rows[-1] = [*rows[-1][:13], "在路上", *rows[-1][14:]]  # an unknown status, in row 42 of the sheet
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*rows))
+    assert [(e.row, e.column) for e in report.errors] == [(42, "status")]
+    assert (report.created, report.updated) == (0, 0)
+    assert EquipmentItem.objects.count() == 0 and not Event.objects.filter(code__startswith="equipment.").exists()
+
+
+def test_a_sheet_over_the_row_limit_is_refused_whole(world: Any, proj: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    with translation.override("en"):
+        report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk,
+                                          file=sheet(*[numbered(i) for i in range(4)]))
+    error = report.errors[0]
+    assert len(report.errors) == 1 and error.row is None and "more than 3 data rows" in error.message
+    assert EquipmentItem.objects.count() == 0
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk,
+                                      file=sheet(*[numbered(i) for i in range(3)]))
+    assert report.ok and report.created == report.rows == 3
+
+
+def test_a_sheet_without_data_rows_and_a_dry_run(world: Any, proj: Any) -> None:
+    with translation.override("en"):
+        report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet())
+    assert "no data rows" in report.errors[0].message and len(report.errors) == 1
+    bad = [numbered(0), [*numbered(1)[:13], "在路上", *numbered(1)[14:]]]
+    report = imports.equipment_import(actor=world.team_member, project_id=proj.project.pk, file=sheet(*bad),
+                                      dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(4, "status")] and report.rows == 2
+    assert EquipmentItem.objects.count() == 0
+

@@ -256,6 +256,22 @@ def test_import_is_all_or_nothing_and_adds_external_suppliers(sc: Any) -> None:
         imports.links_import(actor=sc.contact_user, plant_id=sc.ent_lqy.pk, file=good)
 
 
+
+@pytest.mark.django_db
+def test_a_buyer_listed_further_down_and_an_error_in_the_last_row(sc: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(imports, "CHECK_BATCH", 1)  # every row its own batch: the buyer is checked at the end
+    tier1, tier2 = credit_code(9101), credit_code(9102)
+    rows = [[tier2, "Hubei Steel", "420106", "31", "steel", 2, "否", None, tier1],
+            [tier1, "Hubei Gears", "420106", "36", "gears", 5, "否", None, None],
+            [credit_code(9103), "Hubei Bolts", "420106", "36", "bolts", 3, "否", None, credit_code(9104)]]
+    report = imports.links_import(actor=sc.cc_staff, plant_id=sc.ent_lqy.pk, file=_sheet(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(4, "buyer_credit_code")]  # 9104 is nowhere
+    assert not SupplyLink.objects.filter(part__in=("steel", "gears", "bolts")).exists()
+    report = imports.links_import(actor=sc.cc_staff, plant_id=sc.ent_lqy.pk, file=_sheet(rows[:2]))
+    assert report.ok and report.created == report.rows == 2, report.to_dict()
+    assert SupplyLink.objects.get(part="steel").buyer.credit_code == tier1
+
+
 @pytest.mark.django_db
 def test_commissioner_enters_the_status_of_an_external_supplier(sc: Any) -> None:
     resumption.report_file(actor=sc.commissioner, channel=Channel.WEB, data=resumption.ReportInput(

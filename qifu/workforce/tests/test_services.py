@@ -57,6 +57,20 @@ def test_id_numbers_are_checked_and_a_bad_row_rejects_the_whole_file(ww: Any) ->
     assert upload(ww).unchanged == 3 and Worker.objects.count() == 3  # matched by ID number
 
 
+
+def test_a_list_checked_in_batches_rejects_an_error_in_its_last_row(ww: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(imports, "CHECK_BATCH", 2)  # five rows: three batches, origins looked up in each
+    rows = [[f"工人{i}", f"1380000{i:04d}", id_number(i), ("420102", "511502")[i % 2], ""] for i in range(5)]
+    rows[-1][3] = "999999"
+    report = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(6, "origin")]
+    assert Worker.objects.count() == 0 and OriginGroup.objects.count() == 0
+    rows[-1][3] = "420102"
+    report = imports.workers_import(actor=ww.contact_user, enterprise_id=ww.ent_lqy.pk, file=sheet(rows))
+    assert report.ok and report.created == report.rows == 5
+    assert sorted(OriginGroup.objects.values_list("origin_id", "expected")) == [("420102", 3), ("511502", 2)]
+
+
 def test_roster_transitions_follow_the_table(ww: Any) -> None:
     g = services.origin_group_set(actor=ww.commissioner, enterprise_id=ww.ent_lqy.pk, origin_code="511502",
                                   expected=66, counts={"at_origin": 66})
