@@ -416,6 +416,17 @@ class RowStream:
         finally:
             self.close()
 
+    def batches(self, size: int = 1_000) -> Iterator[list[Row]]:
+        """The rows in lists of at most ``size`` (the last one possibly empty), for imports that check a batch
+        with one query; like iterating, one pass."""
+        batch: list[Row] = []
+        for row in self:
+            batch.append(row)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        yield batch
+
     @property
     def errors(self) -> list[RowError]:
         if not self._finished:

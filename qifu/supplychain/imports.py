@@ -114,13 +114,8 @@ def links_import(*, actor: User, plant_id: int, file: Any, dry_run: bool = False
     # The sheet is read as a stream and checked a batch of rows at a time (one query for the batch's
     # enterprises), so only the planned links are held, not the cells as well.
     with excel.stream_rows(file, io.LINK_COLUMNS) as sheet:
-        batch: list[Row] = []
-        for row in sheet:
-            batch.append(row)
-            if len(batch) == CHECK_BATCH:
-                check(batch)
-                batch = []
-        check(batch)
+        for batch in sheet.batches(CHECK_BATCH):
+            check(batch)
     if sheet.errors:  # the file as a whole is refused: its rows' errors would only add noise
         report.errors[:] = sheet.errors
         return report

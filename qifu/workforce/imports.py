@@ -75,13 +75,8 @@ def workers_import(*, actor: User, enterprise_id: int, file: Any, dry_run: bool 
     # The sheet is read as a stream and checked a batch of rows at a time (one query for the batch's origin
     # regions), so only the cleaned values of the list are held, not its cells as well.
     with excel.stream_rows(file, io.WORKER_COLUMNS) as sheet:
-        batch: list[excel.Row] = []
-        for row in sheet:
-            batch.append(row)
-            if len(batch) == CHECK_BATCH:
-                check(batch)
-                batch = []
-        check(batch)
+        for batch in sheet.batches(CHECK_BATCH):
+            check(batch)
     if sheet.errors:  # the file as a whole is refused: its rows' errors would only add noise
         report.errors[:] = sheet.errors
         return report
